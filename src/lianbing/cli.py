@@ -1,0 +1,223 @@
+"""The ``lianbing`` command.
+
+    lianbing demo [--port 8000]     embedded database, demo data, web + worker
+    lianbing serve                  production server (gunicorn) against DATABASE_URL
+    lianbing worker                 background task worker
+    lianbing template cadres|posts -o FILE.xlsx
+    lianbing match --cadres C.xlsx --posts P.xlsx [-o out.xlsx] [--json]
+    lianbing manage ...             any Django management command
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+DEV_SETTINGS = "lianbing.config.settings.dev"
+PROD_SETTINGS = "lianbing.config.settings.prod"
+ADMIN_USERNAME = "admin"
+
+
+def _setup_django(default_settings: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", default_settings)
+    import django
+
+    django.setup()
+
+
+def _ensure_admin() -> str | None:
+    """Create the demo administrator once; return its new password, or None if it existed."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    if user_model.objects.filter(username=ADMIN_USERNAME).exists():
+        return None
+    password = secrets.token_urlsafe(12)
+    user_model.objects.create_superuser(
+        username=ADMIN_USERNAME, email="", password=password, first_name="系统管理员"
+    )
+    return password
+
+
+def prepare_demo() -> None:
+    """Migrate the embedded database, load the demo data and the administrator, once."""
+    _setup_django(DEV_SETTINGS)
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from lianbing.demodata.loader import demo_program_load
+
+    Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+    print("正在准备数据库……", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    result = demo_program_load()
+    if result.created:
+        print(f"已载入演示数据：{result.program.name}，干部 {result.cadres} 名，岗位 {result.posts} 个。")
+    else:
+        print(f"演示数据已存在（{result.program.name}），未做改动。")
+    password = _ensure_admin()
+    if password:
+        print(f"已创建管理员账号：用户名 {ADMIN_USERNAME}，密码 {password}")
+        print("请妥善保存此密码；它只显示这一次。")
+    else:
+        print(
+            f"管理员账号 {ADMIN_USERNAME} 已存在。"
+            f"忘记密码可运行：lianbing manage changepassword {ADMIN_USERNAME}"
+        )
+
+
+def _run_children(commands: Sequence[Sequence[str]], env: dict[str, str]) -> int:
+    """Run processes side by side; stop all of them on Ctrl-C or when one exits."""
+    children = [subprocess.Popen(list(cmd), env=env) for cmd in commands]
+    try:
+        while True:
+            for child in children:
+                code = child.poll()
+                if code is not None:
+                    return code
+            try:
+                children[0].wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                pass
+    except KeyboardInterrupt:
+        print("\n正在停止……", flush=True)
+        return 0
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    prepare_demo()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": DEV_SETTINGS, "PYTHONUNBUFFERED": "1"}
+    address = f"127.0.0.1:{args.port}"
+    print(f"练兵台已启动：http://{address}/ （按 Ctrl-C 停止）", flush=True)
+    me = [sys.executable, "-m", "lianbing.cli"]
+    return _run_children(
+        [
+            [*me, "manage", "runserver", address, "--noreload", "--skip-checks"],
+            [*me, "worker"],
+        ],
+        env,
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", PROD_SETTINGS)
+    gunicorn = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "lianbing.config.wsgi:application",
+        "--bind",
+        args.bind,
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+    ]
+    return subprocess.call(gunicorn)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django(PROD_SETTINGS)
+    from django.core.management import call_command
+
+    try:
+        call_command("db_worker", interval=args.interval)
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEV_SETTINGS)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["lianbing manage", *args.rest])
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from lianbing.spreadsheets.commands import run_template
+
+    return run_template(args.kind, Path(args.output))
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from lianbing.spreadsheets.commands import run_match
+
+    return run_match(
+        cadres=Path(args.cadres),
+        posts=Path(args.posts),
+        output=Path(args.output) if args.output else None,
+        as_json=args.json,
+        per_post=args.per_post,
+        weights=args.weights,
+        max_per_cadre=args.max_per_cadre,
+    )
+
+
+class _ChineseParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: 参数错误：{message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _ChineseParser(prog="lianbing", description="练兵台：百岗大练兵管理系统")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_ChineseParser)
+
+    demo = sub.add_parser("demo", help="迁移内置数据库、载入演示数据并启动网页与后台任务")
+    demo.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="生产环境服务器（gunicorn），数据库由 DATABASE_URL 指定")
+    serve.add_argument("--bind", default="127.0.0.1:8000", help="监听地址（默认 127.0.0.1:8000）")
+    serve.add_argument("--workers", type=int, default=3, help="进程数（默认 3）")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="后台任务处理进程")
+    worker.add_argument("--interval", type=float, default=1.0, help="轮询间隔秒数（默认 1）")
+    worker.set_defaults(func=cmd_worker)
+
+    template = sub.add_parser("template", help="生成空白导入模板")
+    template.add_argument("kind", choices=["cadres", "posts"], help="cadres（干部）或 posts（岗位）")
+    template.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
+    template.set_defaults(func=cmd_template)
+
+    match = sub.add_parser("match", help="用两个表格直接运行人岗匹配（无需数据库）")
+    match.add_argument("--cadres", required=True, help="干部表（.xlsx）")
+    match.add_argument("--posts", required=True, help="岗位表（.xlsx）")
+    match.add_argument("-o", "--output", help="输出平衡表（.xlsx）")
+    match.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    match.add_argument("--per-post", type=int, default=2, help="每个岗位的候选人数（默认 2）")
+    match.add_argument("--max-per-cadre", type=int, default=None, help="每名干部最多进入几个岗位的候选名单")
+    match.add_argument("--weights", help="权重，如 fit=0.5,development=0.3,complement=0.2")
+    match.set_defaults(func=cmd_match)
+
+    manage = sub.add_parser("manage", help="任意 Django 管理命令", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

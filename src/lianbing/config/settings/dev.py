@@ -1,0 +1,28 @@
+"""The embedded demo: SQLite under ./var, debug pages, local hosts only."""
+
+from __future__ import annotations
+
+import secrets
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY as _BASE_SECRET_KEY
+from .base import VAR_DIR
+
+
+def _demo_secret_key() -> str:
+    """A per-installation key kept in var/, so sessions survive a restart."""
+    path = VAR_DIR / "secret_key.txt"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+DEBUG = True
+SECRET_KEY = _BASE_SECRET_KEY or _demo_secret_key()
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

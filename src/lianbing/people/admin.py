@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from lianbing.engine import taxonomy
+
+from .models import AbilityAssessment, Cadre, Mentor, Unit, WorkHistoryEntry
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin[Unit]):
+    list_display = ["name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name"]
+
+
+class WorkHistoryInline(admin.TabularInline[WorkHistoryEntry, Cadre]):
+    model = WorkHistoryEntry
+    extra = 0
+
+
+class AbilityAssessmentInline(admin.TabularInline[AbilityAssessment, Cadre]):
+    model = AbilityAssessment
+    extra = 0
+    fields = ["assessed_on", "source", *taxonomy.ABILITY_CODES, "note"]
+
+
+@admin.register(Cadre)
+class CadreAdmin(admin.ModelAdmin[Cadre]):
+    list_display = ["code", "name", "origin_unit", "position", "category", "grassroots_years"]
+    list_filter = ["category", "gender", "origin_unit"]
+    search_fields = ["code", "name", "expertise", "experience"]
+    autocomplete_fields = ["origin_unit", "avoided_units"]
+    inlines = [AbilityAssessmentInline, WorkHistoryInline]
+    list_select_related = ["origin_unit"]
+
+
+@admin.register(Mentor)
+class MentorAdmin(admin.ModelAdmin[Mentor]):
+    list_display = ["code", "name", "unit", "position"]
+    list_filter = ["unit"]
+    search_fields = ["name", "code"]
+    list_select_related = ["unit"]

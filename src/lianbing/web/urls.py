@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("cadres/", views.cadre_list, name="cadre_list"),
+    path("cadres/<int:cadre_id>/", views.cadre_detail, name="cadre_detail"),
+    path("posts/", views.post_list, name="post_list"),
+    path("posts/<int:post_id>/", views.post_detail, name="post_detail"),
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
+]

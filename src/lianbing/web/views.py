@@ -1,0 +1,123 @@
+"""Pages: one selector call and a render each; htmx requests get the results partial."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from lianbing.demand import selectors as demand_selectors
+from lianbing.engine import taxonomy
+from lianbing.people import selectors as people_selectors
+
+from . import charts
+
+PAGE_SIZE = 25
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _list_template(request: HttpRequest, page: str) -> str:
+    # htmx filter requests swap only the results table.
+    return f"{page}#results" if getattr(request, "htmx", False) else page
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    program = demand_selectors.current_program()
+    summary = demand_selectors.dashboard_summary(program=program)
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "summary": summary,
+            "category_chart": charts.category_chart(summary),
+            "host_unit_chart": charts.host_unit_chart(summary),
+        },
+    )
+
+
+def cadre_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    category = request.GET.get("category", "")
+    unit_id = _int_param(request, "unit")
+    cadres = people_selectors.cadre_list(search=search, category=category, unit_id=unit_id)
+    page = Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        _list_template(request, "web/cadre_list.html"),
+        {
+            "page_obj": page,
+            "q": search,
+            "category": category,
+            "unit_id": unit_id,
+            "categories": taxonomy.CATEGORIES,
+            "units": people_selectors.origin_units(),
+        },
+    )
+
+
+def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
+    cadre = people_selectors.cadre_detail(cadre_id=cadre_id)
+    assessment = people_selectors.latest_assessment(cadre)
+    return render(
+        request,
+        "web/cadre_detail.html",
+        {
+            "cadre": cadre,
+            "assessment": assessment,
+            "ability_rows": charts.ability_rows(assessment),
+            "ability_chart": charts.ability_radar(cadre.name, assessment),
+        },
+    )
+
+
+def post_list(request: HttpRequest) -> HttpResponse:
+    program = demand_selectors.current_program()
+    search = request.GET.get("q", "").strip()
+    category = request.GET.get("category", "")
+    unit_kind = request.GET.get("kind", "")
+    unit_id = _int_param(request, "unit")
+    posts = demand_selectors.post_list(
+        program=program, search=search, category=category, unit_id=unit_id, unit_kind=unit_kind
+    )
+    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        _list_template(request, "web/post_list.html"),
+        {
+            "program": program,
+            "page_obj": page,
+            "q": search,
+            "category": category,
+            "kind": unit_kind,
+            "unit_id": unit_id,
+            "categories": taxonomy.CATEGORIES,
+            "kinds": taxonomy.HOST_UNIT_KINDS,
+            "units": people_selectors.host_units(),
+        },
+    )
+
+
+def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = demand_selectors.post_detail(post_id=post_id)
+    return render(request, "web/post_detail.html", {"post": post})
+
+
+def unit_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    search = request.GET.get("q", "").strip()
+    units = people_selectors.unit_list(kind=kind, search=search)
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        _list_template(request, "web/unit_list.html"),
+        {"page_obj": page, "kind": kind, "q": search, "kinds": taxonomy.UNIT_KINDS},
+    )
+
+
+def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = people_selectors.unit_detail(unit_id=unit_id)
+    return render(request, "web/unit_detail.html", {"unit": unit})
