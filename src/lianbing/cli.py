@@ -1,16 +1,17 @@
 """The ``lianbing`` command.
 
-    lianbing demo [--port 8000]     embedded database, demo data, web + worker
-    lianbing serve                  production server (gunicorn) against DATABASE_URL
-    lianbing worker                 background task worker
-    lianbing template cadres|posts -o FILE.xlsx
-    lianbing match --cadres C.xlsx --posts P.xlsx [-o out.xlsx] [--json]
-    lianbing manage ...             any Django management command
+lianbing demo [--port 8000]     embedded database, demo data, web + worker
+lianbing serve                  production server (gunicorn) against DATABASE_URL
+lianbing worker                 background task worker
+lianbing template cadres|posts -o FILE.xlsx
+lianbing match --cadres C.xlsx --posts P.xlsx [-o out.xlsx] [--json]
+lianbing manage ...             any Django management command
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import signal
@@ -58,7 +59,9 @@ def prepare_demo() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     result = demo_program_load()
     if result.created:
-        print(f"已载入演示数据：{result.program.name}，干部 {result.cadres} 名，岗位 {result.posts} 个。")
+        print(
+            f"已载入演示数据：{result.program.name}，干部 {result.cadres} 名，岗位 {result.posts} 个。"
+        )
     else:
         print(f"演示数据已存在（{result.program.name}），未做改动。")
     password = _ensure_admin()
@@ -81,10 +84,8 @@ def _run_children(commands: Sequence[Sequence[str]], env: dict[str, str]) -> int
                 code = child.poll()
                 if code is not None:
                     return code
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 children[0].wait(timeout=0.5)
-            except subprocess.TimeoutExpired:
-                pass
     except KeyboardInterrupt:
         print("\n正在停止……", flush=True)
         return 0
@@ -101,6 +102,8 @@ def _run_children(commands: Sequence[Sequence[str]], env: dict[str, str]) -> int
 
 def cmd_demo(args: argparse.Namespace) -> int:
     prepare_demo()
+    if args.prepare_only:
+        return 0
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": DEV_SETTINGS, "PYTHONUNBUFFERED": "1"}
     address = f"127.0.0.1:{args.port}"
     print(f"练兵台已启动：http://{address}/ （按 Ctrl-C 停止）", flush=True)
@@ -182,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="迁移内置数据库、载入演示数据并启动网页与后台任务")
     demo.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    demo.add_argument(
+        "--prepare-only", action="store_true", help="只迁移数据库并载入演示数据，不启动服务"
+    )
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help="生产环境服务器（gunicorn），数据库由 DATABASE_URL 指定")
@@ -194,7 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker.set_defaults(func=cmd_worker)
 
     template = sub.add_parser("template", help="生成空白导入模板")
-    template.add_argument("kind", choices=["cadres", "posts"], help="cadres（干部）或 posts（岗位）")
+    template.add_argument(
+        "kind", choices=["cadres", "posts"], help="cadres（干部）或 posts（岗位）"
+    )
     template.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
     template.set_defaults(func=cmd_template)
 
@@ -204,7 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("-o", "--output", help="输出平衡表（.xlsx）")
     match.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     match.add_argument("--per-post", type=int, default=2, help="每个岗位的候选人数（默认 2）")
-    match.add_argument("--max-per-cadre", type=int, default=None, help="每名干部最多进入几个岗位的候选名单")
+    match.add_argument(
+        "--max-per-cadre", type=int, default=None, help="每名干部最多进入几个岗位的候选名单"
+    )
     match.add_argument("--weights", help="权重，如 fit=0.5,development=0.3,complement=0.2")
     match.set_defaults(func=cmd_match)
 

@@ -145,7 +145,7 @@ def program_list() -> QuerySet[Program]:
     """Programs with their number of posts and cadres."""
     return Program.objects.annotate(
         n_posts=Count("posts", distinct=True), n_cadres=Count("cadres", distinct=True)
-    )
+    ).order_by("-started_on", "name")
 
 
 def program_by_id(program_id: int) -> Program:

@@ -169,7 +169,7 @@ def _ability_fields() -> dict[str, Any]:
     }
 
 
-def _ability_constraints() -> list[models.CheckConstraint]:
+def _ability_constraints() -> list[models.BaseConstraint]:
     return [
         models.CheckConstraint(
             condition=Q(**{f"{t.code}__gte": taxonomy.ABILITY_MIN})

@@ -59,10 +59,14 @@ def host_units() -> QuerySet[Unit]:
 
 def unit_list(*, kind: str = "", search: str = "") -> QuerySet[Unit]:
     """Units with the number of their cadres, posts and mentors."""
-    qs = Unit.objects.select_related("parent").annotate(
-        n_cadres=Count("cadres", distinct=True),
-        n_posts=Count("posts", distinct=True),
-        n_mentors=Count("mentors", distinct=True),
+    qs = (
+        Unit.objects.select_related("parent")
+        .annotate(
+            n_cadres=Count("cadres", distinct=True),
+            n_posts=Count("posts", distinct=True),
+            n_mentors=Count("mentors", distinct=True),
+        )
+        .order_by("kind", "name")
     )
     if kind in taxonomy.UNIT_KIND_CODES:
         qs = qs.filter(kind=kind)

@@ -97,7 +97,9 @@ def ability_assessment_create(
 ) -> AbilityAssessment:
     """Record the seven ability scores (order of ``taxonomy.ABILITIES``) of a cadre."""
     if len(scores) != len(taxonomy.ABILITY_CODES):
-        raise ValueError(f"能力评分应为 {len(taxonomy.ABILITY_CODES)} 项，实际为 {len(scores)} 项。")
+        raise ValueError(
+            f"能力评分应为 {len(taxonomy.ABILITY_CODES)} 项，实际为 {len(scores)} 项。"
+        )
     assessment = AbilityAssessment(
         cadre=cadre,
         source=source,

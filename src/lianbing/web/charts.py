@@ -54,7 +54,9 @@ def ability_radar(name: str, assessment: AbilityAssessment | None) -> dict[str, 
     return {
         "tooltip": {},
         "radar": {
-            "indicator": [{"name": label, "max": taxonomy.ABILITY_MAX} for label in taxonomy.ABILITY_LABELS],
+            "indicator": [
+                {"name": label, "max": taxonomy.ABILITY_MAX} for label in taxonomy.ABILITY_LABELS
+            ],
             "radius": "65%",
         },
         "series": [

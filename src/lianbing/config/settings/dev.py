@@ -1,4 +1,8 @@
-"""The embedded demo: SQLite under ./var, debug pages, local hosts only."""
+"""The embedded demo: SQLite under ./var, debug pages, local hosts only.
+
+The demo always uses the embedded database, whatever ``DATABASE_URL`` says, so
+``make demo`` can never write into a production or test server by accident.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import secrets
 
 from .base import *  # noqa: F403
 from .base import SECRET_KEY as _BASE_SECRET_KEY
-from .base import VAR_DIR
+from .base import VAR_DIR, database_from_env
 
 
 def _demo_secret_key() -> str:
@@ -20,6 +24,7 @@ def _demo_secret_key() -> str:
 
 
 DEBUG = True
+DATABASES = {"default": database_from_env(VAR_DIR / "lianbing.sqlite3", use_url=False)}
 SECRET_KEY = _BASE_SECRET_KEY or _demo_secret_key()
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 STORAGES = {

@@ -1,0 +1,194 @@
+"""The pages of the foundation, driven through Django's test client."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from lianbing.demand import services as demand_services
+from lianbing.demand.models import Program
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client: Client) -> Client:
+    user = User.objects.create_user(username="ganbuke", password="Lianbing-2026", is_staff=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def program_with_data() -> Program:
+    program = factories.program("2026年度百岗大练兵")
+    town = factories.unit("曹桥街道", kind="town")
+    platform = factories.unit("数字化改革专班", kind="platform")
+    origin = factories.unit("市经信局")
+    wang = factories.cadre(
+        code="C001", name="王楠楠", origin=origin, category="livelihood", expertise="赛艇运动"
+    )
+    tu = factories.cadre(
+        code="C002", name="屠东君", origin=origin, category="economy", expertise="数字化改革"
+    )
+    demand_services.program_add_cadres(program=program, cadres=[wang, tu])
+    factories.post(program_=program, code="P001", host=town, category="livelihood", seats=2)
+    factories.post(program_=program, code="P002", host=platform, category="economy")
+    return program
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client: Client) -> None:
+    response = client.get(reverse("web:dashboard"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_login_page_speaks_chinese(client: Client) -> None:
+    response = client.get(reverse("login"))
+
+    assert response.status_code == 200
+    assert "登录练兵台" in response.content.decode()
+    assert 'lang="zh-hans"' in response.content.decode()
+
+
+def test_a_wrong_password_gets_a_chinese_message(client: Client) -> None:
+    User.objects.create_user(username="ganbuke", password="Lianbing-2026")
+
+    response = client.post(reverse("login"), {"username": "ganbuke", "password": "wrong"})
+
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()
+
+
+def test_logging_in_leads_to_the_dashboard(client: Client) -> None:
+    User.objects.create_user(username="ganbuke", password="Lianbing-2026")
+
+    response = client.post(
+        reverse("login"), {"username": "ganbuke", "password": "Lianbing-2026"}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("web:dashboard")
+    assert "工作台" in response.content.decode()
+
+
+def test_the_dashboard_counts_the_programs_cadres_posts_and_seats(
+    staff: Client, program_with_data: Program
+) -> None:
+    response = staff.get(reverse("web:dashboard"))
+
+    summary = response.context["summary"]
+    assert (summary.cadres, summary.posts, summary.seats) == (2, 2, 3)
+    assert summary.host_units == 2
+    by_category = {c.code: (c.cadres, c.posts) for c in summary.by_category}
+    assert by_category["livelihood"] == (1, 1)
+    assert by_category["economy"] == (1, 1)
+    assert by_category["party"] == (0, 0)
+    html = response.content.decode()
+    assert 'data-testid="count-cadres">2<' in html
+    assert 'id="category-chart"' in html
+
+
+def test_the_dashboard_without_a_program_explains_what_to_do(staff: Client) -> None:
+    response = staff.get(reverse("web:dashboard"))
+
+    assert "还没有练兵批次" in response.content.decode()
+
+
+def test_the_cadre_list_searches_by_expertise(staff: Client, program_with_data: Program) -> None:
+    response = staff.get(reverse("web:cadre_list"), {"q": "赛艇"})
+
+    names = [c.name for c in response.context["page_obj"]]
+    assert names == ["王楠楠"]
+
+
+def test_the_cadre_list_filters_by_category(staff: Client, program_with_data: Program) -> None:
+    response = staff.get(reverse("web:cadre_list"), {"category": "economy"})
+
+    assert [c.name for c in response.context["page_obj"]] == ["屠东君"]
+
+
+def test_an_htmx_filter_request_gets_only_the_results_table(
+    staff: Client, program_with_data: Program
+) -> None:
+    response = staff.get(reverse("web:cadre_list"), {"q": "数字化"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results">')
+    assert "屠东君" in html
+    assert "<html" not in html
+
+
+def test_the_post_list_filters_by_unit_kind(staff: Client, program_with_data: Program) -> None:
+    response = staff.get(reverse("web:post_list"), {"kind": "platform"})
+
+    assert [p.code for p in response.context["page_obj"]] == ["P002"]
+
+
+def test_the_unit_list_counts_cadres_and_posts(staff: Client, program_with_data: Program) -> None:
+    response = staff.get(reverse("web:unit_list"))
+
+    counts = {u.name: (u.n_cadres, u.n_posts) for u in response.context["page_obj"]}
+    assert counts["市经信局"] == (2, 0)
+    assert counts["曹桥街道"] == (0, 1)
+
+
+def test_detail_pages_show_the_record(staff: Client, program_with_data: Program) -> None:
+    cadre = program_with_data.cadres.get(code="C001")
+    post = program_with_data.posts.get(code="P001")
+
+    cadre_page = staff.get(cadre.get_absolute_url()).content.decode()
+    post_page = staff.get(post.get_absolute_url()).content.decode()
+    unit_page = staff.get(post.unit.get_absolute_url()).content.decode()
+
+    assert "王楠楠" in cadre_page
+    assert "赛艇运动" in cadre_page
+    assert 'id="ability-chart"' in cadre_page
+    assert "曹桥街道" in post_page
+    assert "群众工作能力" in post_page
+    assert "P001" in unit_page
+
+
+def test_an_unknown_record_is_a_404(staff: Client) -> None:
+    assert staff.get(reverse("web:cadre_detail", args=[999999])).status_code == 404
+    assert staff.get(reverse("web:post_detail", args=[999999])).status_code == 404
+
+
+def test_list_pages_make_the_same_number_of_queries_for_more_rows(
+    staff: Client, program_with_data: Program, django_assert_max_num_queries
+) -> None:
+    def count_queries(url: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert staff.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    urls = [reverse("web:cadre_list"), reverse("web:post_list"), reverse("web:unit_list")]
+    before = [count_queries(u) for u in urls]
+    for i in range(8):
+        extra = factories.cadre(code=f"X{i:03d}", name=f"干部{i}")
+        demand_services.program_add_cadres(program=program_with_data, cadres=[extra])
+        factories.post(program_=program_with_data, code=f"PX{i:02d}")
+    after = [count_queries(u) for u in urls]
+
+    assert after == before
+
+
+def test_the_dashboard_makes_a_constant_number_of_queries(
+    staff: Client, program_with_data: Program, django_assert_max_num_queries
+) -> None:
+    with django_assert_max_num_queries(12):
+        staff.get(reverse("web:dashboard"))
+
+
+def test_the_admin_is_available_to_an_administrator(client: Client) -> None:
+    admin = User.objects.create_superuser(username="root", password="Lianbing-2026")
+    client.force_login(admin)
+
+    response = client.get(reverse("admin:people_cadre_changelist"))
+
+    assert response.status_code == 200
