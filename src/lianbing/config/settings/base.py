@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "lianbing.accounts",
     "lianbing.people",
     "lianbing.demand",
     "lianbing.web",
