@@ -52,6 +52,7 @@ _MAX_RESOLUTION: Final[int] = 2**31
 #: Above this many allowed pairs the CP-SAT model keeps each post's best candidates only.
 _CP_SAT_MAX_PAIRS: Final[int] = 200_000
 _CP_SAT_TOP_K: Final[int] = 40
+_EMPTY: Final = np.zeros(0, dtype=np.int64)
 
 
 class AssignmentInputError(ValueError):
@@ -559,6 +560,71 @@ class _IntegerWeights:
         return self._top_pairs(value, per_post, per_cadre)
 
     def violations(
+        self,
+        u: IntArray,
+        v: IntArray,
+        chosen_rows: IntArray,
+        chosen_cols: IntArray,
+        *,
+        per_post: int,
+    ) -> tuple[IntArray, IntArray]:
+        """Usable unchosen pairs with ``M + w_ij > u_i + v_j``: each post's and cadre's worst.
+
+        The first rounds can see millions of violated pairs; ranking them all
+        by a sort costs more than the flow itself. So each block ranks its
+        float excess densely (a partial sort per row, and per column merged
+        into a running top ``per_post``), and only those picks get the exact
+        integer test. Ranking by the float excess instead of the exact one
+        only changes which violated pairs join first, not the certificate:
+        when no pick survives the exact test, :meth:`_violations_exact`
+        decides whether any violated pair is left.
+        """
+        unit = 1.0 / self.scale if self.scale > 0 else 1.0
+        row_shift = u.astype(np.float64) * unit
+        col_shift = self.lo + (v - self.big_m).astype(np.float64) * unit - unit
+        k_col = max(1, min(per_post, self.n))
+        k_row = min(2, self.m)
+        best_vals = np.full((k_col, self.m), -np.inf)
+        best_rows = np.full((k_col, self.m), -1, dtype=np.int64)
+        rows_parts: list[IntArray] = []
+        cols_parts: list[IntArray] = []
+        for start in range(0, self.n, _ROW_BLOCK):
+            stop = min(self.n, start + _ROW_BLOCK)
+            excess = self.scores[start:stop] - row_shift[start:stop, None] - col_shift[None, :]
+            keep = excess > 0
+            if not self.unrestricted:
+                keep &= self.usable_block(start, stop)
+            if not keep.any():
+                continue
+            excess = np.where(keep, excess, -np.inf)
+            top = np.argpartition(-excess, k_row - 1, axis=1)[:, :k_row]
+            finite = np.isfinite(np.take_along_axis(excess, top, axis=1)).ravel()
+            rows_parts.append(np.repeat(np.arange(start, stop, dtype=np.int64), k_row)[finite])
+            cols_parts.append(top.ravel().astype(np.int64)[finite])
+            by_col = np.ascontiguousarray(excess.T)
+            k_block = min(k_col, stop - start)
+            top_c = np.argpartition(-by_col, k_block - 1, axis=1)[:, :k_block].T
+            merged_vals = np.vstack([best_vals, np.take_along_axis(excess, top_c, axis=0)])
+            merged_rows = np.vstack([best_rows, top_c.astype(np.int64) + start])
+            pick = np.argpartition(-merged_vals, k_col - 1, axis=0)[:k_col]
+            best_vals = np.take_along_axis(merged_vals, pick, axis=0)
+            best_rows = np.take_along_axis(merged_rows, pick, axis=0)
+        finite_cols = np.isfinite(best_vals)
+        rows_parts.append(best_rows[finite_cols])
+        cols_parts.append(
+            np.broadcast_to(np.arange(self.m, dtype=np.int64), best_vals.shape)[finite_cols]
+        )
+        rows, cols = _union_pairs(
+            np.concatenate(rows_parts), np.concatenate(cols_parts), _EMPTY, _EMPTY, self.m
+        )
+        exact = self.pair_weights(rows, cols) + self.big_m - u[rows] - v[cols]
+        chosen_keys = chosen_rows * self.m + chosen_cols
+        keep_pairs = (exact > 0) & ~np.isin(rows * self.m + cols, chosen_keys)
+        if keep_pairs.any():
+            return rows[keep_pairs], cols[keep_pairs]
+        return self._violations_exact(u, v, chosen_rows, chosen_cols, per_post=per_post)
+
+    def _violations_exact(
         self,
         u: IntArray,
         v: IntArray,

@@ -25,7 +25,9 @@ def _forbidden(name: str) -> bool:
     top = name.split(".")[0]
     if top == "django":
         return True
-    return top == "lianbing" and not (name == "lianbing.engine" or name.startswith("lianbing.engine."))
+    return top == "lianbing" and not (
+        name == "lianbing.engine" or name.startswith("lianbing.engine.")
+    )
 
 
 def test_no_engine_module_imports_django_or_an_application() -> None:

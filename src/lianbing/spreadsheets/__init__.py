@@ -1,0 +1,30 @@
+"""Excel templates, readers and writers: the department's main interface.
+
+The modules here need no database and no Django settings (``lianbing match``
+and ``lianbing template`` run without either):
+
+* :mod:`.columns`: the two sheet layouts, declared once;
+* :mod:`.templates`: blank templates and filled sheets in that layout;
+* :mod:`.reader`: reading with full validation (:class:`.problems.SpreadsheetError`
+  lists every problem of a file);
+* :mod:`.match_report`: the result of a match run as JSON or a workbook;
+* :mod:`.commands`: ``lianbing template`` and ``lianbing match``.
+
+Every text cell written goes through :func:`.cell_text.safe_cell` (formula
+injection).
+"""
+
+from lianbing.spreadsheets.problems import CellProblem, SpreadsheetError
+from lianbing.spreadsheets.reader import ReadResult, read_cadres, read_posts
+from lianbing.spreadsheets.templates import write_cadres, write_posts, write_template
+
+__all__ = [
+    "CellProblem",
+    "ReadResult",
+    "SpreadsheetError",
+    "read_cadres",
+    "read_posts",
+    "write_cadres",
+    "write_posts",
+    "write_template",
+]
