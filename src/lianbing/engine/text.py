@@ -42,7 +42,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import jieba
 import numpy as np
@@ -407,3 +407,18 @@ def matched_terms(a: str, b: str) -> list[str]:
     texts share nothing. Used to explain a match in words.
     """
     return [match.term for match in term_matches(a, b)]
+
+
+if TYPE_CHECKING:  # at the end: lianbing.engine.suggest imports this module
+    from lianbing.engine.suggest import Suggestion
+
+
+def suggest(task_text: str) -> Suggestion:
+    """Suggested category, core abilities and expertise tags of a demand text.
+
+    The public name of :func:`lianbing.engine.suggest.suggest` (see that module
+    for the rules); imported on call because that module builds on this one.
+    """
+    from lianbing.engine.suggest import suggest as _suggest
+
+    return _suggest(task_text)

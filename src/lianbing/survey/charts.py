@@ -1,0 +1,44 @@
+"""ECharts options for the gap pages (rendered with json_script, drawn by lianbing.js)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .selectors import GapReport
+
+
+def gap_heatmap(report: GapReport) -> dict[str, Any]:
+    """Host unit x category heatmap of gap indices in percent; empty cells asked nothing."""
+    analysis = report.analysis
+    units = list(analysis.units)
+    data = [
+        [c, u, round(100 * value)]
+        for u in range(len(units))
+        for c, value in enumerate(analysis.gap_matrix[u])
+        if not math.isnan(value)
+    ]
+    return {
+        "tooltip": {"position": "top"},
+        "grid": {"left": 130, "right": 16, "top": 16, "bottom": 80},
+        "xAxis": {"type": "category", "data": [t.label for t in report.categories]},
+        "yAxis": {"type": "category", "data": units, "inverse": True},
+        "visualMap": {
+            "min": 0,
+            "max": 100,
+            "calculable": True,
+            "orient": "horizontal",
+            "left": "center",
+            "bottom": 8,
+            "text": ["缺口 100%", "0%"],
+            "inRange": {"color": ["#e8f5e9", "#ffeb3b", "#e53935"]},
+        },
+        "series": [
+            {
+                "name": "缺口指数（%）",
+                "type": "heatmap",
+                "data": data,
+                "label": {"show": True},
+            }
+        ],
+    }
