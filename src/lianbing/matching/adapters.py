@@ -1,0 +1,235 @@
+"""Conversions between ORM rows and the engine's types, and the run snapshot's format.
+
+Cadres become :class:`CadreProfile` with their newest ability assessment;
+posts become :class:`PostProfile` with their weighted core abilities. A
+snapshot keeps the profiles as JSON and the score matrices as a compressed
+numpy archive, so a run can be explained, re-optimised and exported exactly
+as it was computed.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from lianbing.demand.models import Post
+from lianbing.engine import assignment, pipeline, scoring, shortlist
+from lianbing.engine.profiles import CadreProfile, PostProfile
+from lianbing.people.models import Cadre
+
+from .models import MatchRun
+
+_MATRIX_NAMES = ("fit", "development", "complement", "total", "forbidden_reason")
+
+
+def cadre_profile(cadre: Cadre, *, program_post_codes: Mapping[int, str]) -> CadreProfile:
+    """The engine profile of a cadre.
+
+    Expects ``assessments`` (newest first), ``avoided_units`` and
+    ``preferred_posts`` prefetched and ``origin_unit`` selected;
+    ``program_post_codes`` maps the pks of the run's posts to their codes, so
+    only 志愿岗位 among them count.
+    """
+    assessments = list(cadre.assessments.all())
+    if not assessments:
+        raise ValueError(f"干部“{cadre.name}”还没有能力评定，请先录入七种能力得分。")
+    latest = assessments[0]
+    return CadreProfile(
+        id=cadre.code,
+        name=cadre.name,
+        origin_unit=cadre.origin_unit.name,
+        abilities=tuple(float(s) for s in latest.scores()),
+        category=cadre.category,
+        grassroots_years=float(cadre.grassroots_years),
+        expertise=cadre.expertise,
+        experience=cadre.experience,
+        shortcomings=cadre.shortcomings,
+        avoided_units=tuple(u.name for u in cadre.avoided_units.all()),
+        preferred_posts=tuple(
+            program_post_codes[p.pk]
+            for p in cadre.preferred_posts.all()
+            if p.pk in program_post_codes
+        ),
+        gender=cadre.gender,
+        birth_month=cadre.birth_month,
+        education=cadre.education,
+        major=cadre.major,
+        position=cadre.position,
+        rank=cadre.rank,
+    )
+
+
+def post_profile(post: Post) -> PostProfile:
+    """The engine profile of a post; expects ``unit``, ``mentor`` and ``core_abilities`` loaded."""
+    return PostProfile(
+        id=post.code,
+        name=post.name,
+        unit=post.unit.name,
+        category=post.category,
+        unit_kind=post.unit.kind,
+        duties=post.duties,
+        key_tasks=post.key_tasks,
+        expertise_needed=post.expertise_needed,
+        core_abilities=tuple((c.ability, float(c.weight)) for c in post.core_abilities.all()),
+        develops=post.develops,
+        seats=post.seats,
+        duration_months=post.duration_months,
+        mentor=post.mentor.name if post.mentor else "",
+    )
+
+
+def match_params(run: MatchRun) -> pipeline.MatchParams:
+    """The engine parameters a run stands for (raises ValueError with a Chinese message)."""
+    return pipeline.MatchParams(
+        weights=scoring.Weights(
+            fit=run.weight_fit, development=run.weight_development, complement=run.weight_complement
+        ),
+        fit_floor=run.fit_floor,
+        preference_bonus=run.preference_bonus,
+        per_post=run.per_post,
+        max_per_cadre=run.max_per_cadre,
+        max_per_origin_unit=run.max_per_origin_unit,
+        min_per_category=dict(run.min_per_category or {}),
+    )
+
+
+# --------------------------------------------------------------------- snapshot
+
+
+def profiles_to_json(
+    cadre_pks: Sequence[int],
+    post_pks: Sequence[int],
+    cadres: Sequence[CadreProfile],
+    posts: Sequence[PostProfile],
+    categories: Sequence[str],
+) -> dict[str, Any]:
+    return {
+        "cadre_pks": list(cadre_pks),
+        "post_pks": list(post_pks),
+        "cadres": [asdict(c) for c in cadres],
+        "posts": [asdict(p) for p in posts],
+        "categories": list(categories),
+    }
+
+
+def _cadre_from_json(data: Mapping[str, Any]) -> CadreProfile:
+    return CadreProfile(
+        **{
+            **data,
+            "abilities": tuple(data["abilities"]),
+            "avoided_units": tuple(data["avoided_units"]),
+            "preferred_posts": tuple(data["preferred_posts"]),
+        }
+    )
+
+
+def _post_from_json(data: Mapping[str, Any]) -> PostProfile:
+    return PostProfile(
+        **{**data, "core_abilities": tuple((a, float(w)) for a, w in data["core_abilities"])}
+    )
+
+
+def matrices_to_bytes(matrix: scoring.ScoreMatrix) -> bytes:
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **{name: getattr(matrix, name) for name in _MATRIX_NAMES})
+    return buffer.getvalue()
+
+
+def matrices_from_bytes(data: bytes | memoryview) -> scoring.ScoreMatrix:
+    with np.load(io.BytesIO(bytes(data))) as archive:
+        arrays = {name: archive[name] for name in _MATRIX_NAMES}
+    reason = arrays["forbidden_reason"]
+    return scoring.ScoreMatrix(**arrays, allowed=reason == scoring.ALLOWED)
+
+
+def state_to_json(
+    result: pipeline.MatchResult, pinned: Iterable[tuple[int, int]] = ()
+) -> dict[str, Any]:
+    a = result.assignment
+    return {
+        "post_of": [int(x) for x in a.post_of],
+        "candidates": [list(c) for c in result.shortlist.candidates],
+        "shortfall": {str(k): v for k, v in result.shortlist.shortfall.items()},
+        "total": float(a.total),
+        "greedy_total": float(a.greedy_total),
+        "optimal": bool(a.optimal),
+        "status": a.status,
+        "reason": a.reason,
+        "filled": int(a.filled),
+        "pinned": [list(p) for p in pinned],
+    }
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A run's snapshot in engine types, with the pks of its rows and columns."""
+
+    cadre_pks: tuple[int, ...]
+    post_pks: tuple[int, ...]
+    cadres: tuple[CadreProfile, ...]
+    posts: tuple[PostProfile, ...]
+    categories: tuple[str, ...]
+    matrix: scoring.ScoreMatrix
+    state: Mapping[str, Any]
+
+    def cadre_index(self, pk: int) -> int | None:
+        try:
+            return self.cadre_pks.index(pk)
+        except ValueError:
+            return None
+
+    def post_index(self, pk: int) -> int | None:
+        try:
+            return self.post_pks.index(pk)
+        except ValueError:
+            return None
+
+    @property
+    def seats(self) -> NDArray[np.int64]:
+        return np.array([p.seats for p in self.posts], dtype=np.int64)
+
+    def result(self, params: pipeline.MatchParams) -> pipeline.MatchResult:
+        """The run's current result as the engine's :class:`MatchResult` (for the exports)."""
+        s = self.state
+        placement = assignment.Assignment(
+            post_of=np.array(s["post_of"], dtype=np.int64),
+            total=float(s["total"]),
+            optimal=bool(s["optimal"]),
+            status=str(s["status"]),
+            greedy_total=float(s["greedy_total"]),
+            filled=int(s["filled"]),
+            reason=str(s["reason"]),
+        )
+        balance = shortlist.Shortlist(
+            candidates=[list(c) for c in s["candidates"]],
+            shortfall={int(k): v for k, v in s["shortfall"].items()},
+        )
+        return pipeline.MatchResult(
+            cadres=self.cadres,
+            posts=self.posts,
+            params=params,
+            scores=self.matrix,
+            assignment=placement,
+            shortlist=balance,
+            categories=self.categories,
+            seats=self.seats,
+        )
+
+
+def snapshot_from_row(
+    inputs: Mapping[str, Any], matrices: bytes | memoryview, state: Mapping[str, Any]
+) -> Snapshot:
+    return Snapshot(
+        cadre_pks=tuple(inputs["cadre_pks"]),
+        post_pks=tuple(inputs["post_pks"]),
+        cadres=tuple(_cadre_from_json(c) for c in inputs["cadres"]),
+        posts=tuple(_post_from_json(p) for p in inputs["posts"]),
+        categories=tuple(inputs["categories"]),
+        matrix=matrices_from_bytes(matrices),
+        state=state,
+    )

@@ -1,0 +1,404 @@
+"""Match runs: their inputs, results, review decisions and exports.
+
+A run keeps what it was computed from (the pool, the posts and every parameter)
+in its own fields and in a :class:`RunSnapshot` of the engine's profiles and
+score matrices, so the balance table, the explanations and the exports always
+describe the run as it was computed, even after a cadre's record changes.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lianbing.demand.models import Post, Program
+from lianbing.engine import pipeline
+from lianbing.people.models import Cadre
+
+#: The article's rule: at least two matched candidates per post (不低于1:2).
+MIN_PER_POST = 2
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("计算中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class MatchRun(models.Model):
+    """One matching of a pool of cadres to posts, with its parameters and outcome."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("练兵批次"), on_delete=models.PROTECT, related_name="match_runs"
+    )
+    title = models.CharField(_("方案名称"), max_length=100, blank=True)
+    cadres = models.ManyToManyField(Cadre, verbose_name=_("干部"), related_name="match_runs")
+    posts = models.ManyToManyField(Post, verbose_name=_("岗位"), related_name="match_runs")
+
+    per_post = models.PositiveSmallIntegerField(
+        _("每个名额的候选人数"), default=MIN_PER_POST, validators=[MinValueValidator(MIN_PER_POST)]
+    )
+    max_per_cadre = models.PositiveSmallIntegerField(
+        _("每名干部最多进入几个岗位的候选名单"),
+        null=True,
+        blank=True,
+        default=pipeline.DEFAULT_MAX_PER_CADRE,
+        validators=[MinValueValidator(1)],
+    )
+    max_per_origin_unit = models.PositiveSmallIntegerField(
+        _("同一派出单位最多选派人数"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    min_per_category = models.JSONField(_("各类别最少选派人数"), default=dict, blank=True)
+    weight_fit = models.FloatField(
+        _("专长匹配权重"), default=0.5, validators=[MinValueValidator(0)]
+    )
+    weight_development = models.FloatField(
+        _("短板提升权重"), default=0.3, validators=[MinValueValidator(0)]
+    )
+    weight_complement = models.FloatField(
+        _("岗位互补权重"), default=0.2, validators=[MinValueValidator(0)]
+    )
+    fit_floor = models.FloatField(
+        _("专长匹配下限"), default=20.0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    preference_bonus = models.FloatField(
+        _("志愿岗位加分"), default=5.0, validators=[MinValueValidator(0)]
+    )
+
+    status = models.CharField(
+        _("状态"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("进度"), default=0, validators=[MaxValueValidator(100)]
+    )
+    progress_message = models.CharField(_("进度说明"), max_length=200, blank=True)
+    cancel_requested = models.BooleanField(_("已请求取消"), default=False)
+    error = models.TextField(_("错误信息"), blank=True)
+    task_id = models.CharField(_("后台任务编号"), max_length=64, blank=True)
+
+    total = models.FloatField(_("总分"), null=True, blank=True)
+    greedy_total = models.FloatField(_("逐岗贪心基线总分"), null=True, blank=True)
+    optimal = models.BooleanField(_("已证明最优"), default=False)
+    solver_status = models.CharField(_("求解状态"), max_length=20, blank=True)
+    solver_reason = models.TextField(_("求解说明"), blank=True)
+    filled = models.PositiveIntegerField(_("已配置名额"), null=True, blank=True)
+    last_moves = models.JSONField(_("最近一次重新优化的变动"), default=list, blank=True)
+    reoptimised_at = models.DateTimeField(_("最近重新优化时间"), null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        on_delete=models.PROTECT,
+        related_name="match_runs",
+    )
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始计算时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    finalised_at = models.DateTimeField(_("定案时间"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("定案人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="finalised_match_runs",
+    )
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("取代的定案方案"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseding_runs",
+    )
+    supersede_reason = models.TextField(_("取代理由"), blank=True)
+    superseded_at = models.DateTimeField(_("被取代时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("匹配方案")
+        verbose_name_plural = _("匹配方案")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=RunStatus.values), name="match_run_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(per_post__gte=MIN_PER_POST), name="match_run_at_least_two_per_post"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_per_cadre__isnull=True) | Q(max_per_cadre__gte=1),
+                name="match_run_max_per_cadre_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_per_origin_unit__isnull=True) | Q(max_per_origin_unit__gte=1),
+                name="match_run_max_per_origin_unit_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_fit__gte=0)
+                & Q(weight_development__gte=0)
+                & Q(weight_complement__gte=0),
+                name="match_run_weights_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(fit_floor__gte=0) & Q(fit_floor__lte=100),
+                name="match_run_fit_floor_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="match_run_progress_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(finalised_at__isnull=True) | Q(status="done"),
+                name="match_run_finalised_only_when_done",
+            ),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(supersede_reason=""),
+                name="match_run_supersedes_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"匹配方案 #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("matching:run_detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: the page keeps polling."""
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.finalised_at is not None
+
+    @property
+    def is_feasible(self) -> bool:
+        return self.status == RunStatus.DONE and self.solver_status in ("optimal", "feasible")
+
+    @property
+    def gain_over_greedy(self) -> float | None:
+        if self.total is None or self.greedy_total is None:
+            return None
+        return self.total - self.greedy_total
+
+
+class RunSnapshot(models.Model):
+    """What the engine saw and produced, kept to explain, re-optimise and export the run.
+
+    ``inputs``: the pks of the run's cadres and posts in matrix order, their
+    engine profiles and the cadres' categories. ``matrices``: the score
+    matrices (fit, development, complement, total, forbidden reason) as a
+    compressed numpy archive. ``state``: the current placement (post index per
+    cadre), the balance-table candidates per post, the shortfall reasons and
+    the solver's figures.
+    """
+
+    run = models.OneToOneField(
+        MatchRun,
+        verbose_name=_("匹配方案"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="snapshot",
+    )
+    inputs = models.JSONField(_("输入"))
+    matrices = models.BinaryField(_("得分矩阵"))
+    state = models.JSONField(_("结果"))
+
+    class Meta:
+        ordering = ["run"]
+        verbose_name = _("方案快照")
+        verbose_name_plural = _("方案快照")
+
+    def __str__(self) -> str:
+        return f"{self.run} 快照"
+
+
+class _PairScores(models.Model):
+    total = models.FloatField(_("综合得分"))
+    fit = models.FloatField(_("专长匹配"))
+    development = models.FloatField(_("短板提升"))
+    complement = models.FloatField(_("岗位互补"))
+
+    class Meta:
+        abstract = True
+
+
+class RunPlacement(_PairScores):
+    """A cadre the run places on a post (配置方案)."""
+
+    run = models.ForeignKey(
+        MatchRun, verbose_name=_("匹配方案"), on_delete=models.CASCADE, related_name="placements"
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, verbose_name=_("岗位"), on_delete=models.PROTECT, related_name="+"
+    )
+    pinned = models.BooleanField(_("系指定配置"), default=False)
+
+    class Meta:
+        ordering = ["run", "post", "-total"]
+        verbose_name = _("配置")
+        verbose_name_plural = _("配置方案")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "cadre"], name="placement_cadre_once_per_run"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} → {self.post}"
+
+
+class RunCandidate(_PairScores):
+    """A candidate of a post on the run's balance table (干部选配平衡表), ranked."""
+
+    run = models.ForeignKey(
+        MatchRun, verbose_name=_("匹配方案"), on_delete=models.CASCADE, related_name="candidates"
+    )
+    post = models.ForeignKey(
+        Post, verbose_name=_("岗位"), on_delete=models.PROTECT, related_name="+"
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField(_("排名"), validators=[MinValueValidator(1)])
+    recommended = models.BooleanField(_("推荐人选"), default=False)
+
+    class Meta:
+        ordering = ["run", "post", "rank"]
+        verbose_name = _("候选人")
+        verbose_name_plural = _("候选人")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "post", "cadre"], name="candidate_once_per_post"
+            ),
+            models.UniqueConstraint(fields=["run", "post", "rank"], name="candidate_rank_unique"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="candidate_rank_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} #{self.rank} {self.cadre}"
+
+
+class DecisionKind(models.TextChoices):
+    PIN = "pin", _("指定配置")
+    FORBID = "forbid", _("排除配对")
+    EXCLUDE = "exclude", _("移出人选")
+
+
+class Decision(models.Model):
+    """A qualitative review decision (定性研究) on a run, with who, when and why."""
+
+    run = models.ForeignKey(
+        MatchRun, verbose_name=_("匹配方案"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    kind = models.CharField(_("决定"), max_length=20, choices=DecisionKind.choices)
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post,
+        verbose_name=_("岗位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("理由"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定人"),
+        on_delete=models.PROTECT,
+        related_name="match_decisions",
+    )
+    created_at = models.DateTimeField(_("决定时间"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("纳入优化时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "created_at", "id"]
+        verbose_name = _("研判决定")
+        verbose_name_plural = _("研判决定")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DecisionKind.values), name="decision_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="exclude") & Q(post__isnull=True))
+                | (~Q(kind="exclude") & Q(post__isnull=False)),
+                name="decision_post_unless_exclude",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="decision_has_reason"),
+            models.UniqueConstraint(
+                fields=["run", "cadre"],
+                condition=Q(kind="pin"),
+                name="decision_one_pin_per_cadre",
+            ),
+            models.UniqueConstraint(
+                fields=["run", "cadre"],
+                condition=Q(kind="exclude"),
+                name="decision_one_exclusion_per_cadre",
+            ),
+            models.UniqueConstraint(
+                fields=["run", "cadre", "post"],
+                condition=Q(kind="forbid"),
+                name="decision_one_forbid_per_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.cadre}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class MatchExport(models.Model):
+    """An Excel workbook of a run in the layout of ``lianbing match``, written in the background."""
+
+    run = models.ForeignKey(
+        MatchRun, verbose_name=_("匹配方案"), on_delete=models.CASCADE, related_name="exports"
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    file_name = models.CharField(_("文件"), max_length=200, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导出人"),
+        on_delete=models.PROTECT,
+        related_name="match_exports",
+    )
+    created_at = models.DateTimeField(_("导出时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("方案导出")
+        verbose_name_plural = _("方案导出")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ExportStatus.values), name="match_export_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | ~Q(file_name=""), name="match_export_done_has_file"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} 导出 #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)

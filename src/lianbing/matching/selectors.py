@@ -1,0 +1,365 @@
+"""Reads of match runs; each does its joins up front, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from lianbing.demand.models import Post, Program
+from lianbing.engine import scoring, taxonomy
+from lianbing.engine.profiles import CadreProfile, PostProfile
+from lianbing.people.models import Unit
+from lianbing.training.models import Secondment
+
+from . import adapters, charts
+from .models import (
+    Decision,
+    DecisionKind,
+    MatchExport,
+    MatchRun,
+    RunCandidate,
+    RunPlacement,
+    RunSnapshot,
+)
+
+
+def match_run_list(*, program_id: int | None = None) -> QuerySet[MatchRun]:
+    """Runs, newest first, with their numbers of cadres, posts and decisions."""
+    qs = MatchRun.objects.select_related("program", "created_by", "supersedes").annotate(
+        n_cadres=Count("cadres", distinct=True),
+        n_posts=Count("posts", distinct=True),
+        n_decisions=Count("decisions", distinct=True),
+    )
+    if program_id:
+        qs = qs.filter(program_id=program_id)
+    return qs.order_by("-created_at", "-id")
+
+
+def program_choices() -> QuerySet[Program]:
+    return Program.objects.order_by("-started_on", "name")
+
+
+@dataclass(frozen=True)
+class RunDetail:
+    run: MatchRun
+    decisions: list[Decision]
+    pending: int
+    exports: list[MatchExport]
+    secondments: list[Secondment]
+    superseding: list[MatchRun]
+    n_cadres: int
+    n_posts: int
+    seats: int
+
+
+def match_run_detail(*, run: MatchRun) -> RunDetail:
+    """A run with its decisions, exports, secondments and the runs that supersede it."""
+    decisions = list(run.decisions.select_related("cadre", "post__unit", "created_by"))
+    counts = run.posts.aggregate(n=Count("id"), seats=Sum("seats"))
+    return RunDetail(
+        run=run,
+        decisions=decisions,
+        pending=sum(1 for d in decisions if d.applied_at is None),
+        exports=list(run.exports.select_related("created_by")[:5]),
+        secondments=list(
+            Secondment.objects.filter(source_run=run).select_related(
+                "cadre", "post__unit", "mentor"
+            )
+        ),
+        superseding=list(run.superseding_runs.all()),
+        n_cadres=run.cadres.count(),
+        n_posts=counts["n"],
+        seats=counts["seats"] or 0,
+    )
+
+
+def match_run_status(*, run_id: int) -> MatchRun:
+    """A fresh read of a run's status and progress (for polling)."""
+    return MatchRun.objects.only(
+        "status", "progress", "progress_message", "cancel_requested", "error", "finalised_at"
+    ).get(pk=run_id)
+
+
+def match_export_list(*, run: MatchRun) -> list[MatchExport]:
+    return list(run.exports.select_related("created_by")[:5])
+
+
+# --------------------------------------------------------------------- balance table
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateCell:
+    """One candidate on the balance table, with its figures already formatted.
+
+    The page lists about two hundred of them; formatting here instead of with
+    template filters keeps the page's server time low.
+    """
+
+    cadre_id: int
+    code: str
+    name: str
+    origin: str
+    recommended: bool
+    total: str
+    parts: str
+
+    @classmethod
+    def of(cls, c: RunCandidate) -> CandidateCell:
+        return cls(
+            cadre_id=c.cadre_id,
+            code=c.cadre.code,
+            name=c.cadre.name,
+            origin=c.cadre.origin_unit.name,
+            recommended=c.recommended,
+            total=f"{c.total:.1f}",
+            parts=f"{c.fit:.0f}/{c.development:.0f}/{c.complement:.0f}",
+        )
+
+
+@dataclass
+class BalanceRow:
+    post: Post
+    candidates: list[CandidateCell] = field(default_factory=list)
+
+    @property
+    def recommended(self) -> list[CandidateCell]:
+        return [c for c in self.candidates if c.recommended]
+
+    @property
+    def open_seats(self) -> int:
+        return self.post.seats - len(self.recommended)
+
+
+@dataclass(frozen=True)
+class BalanceTable:
+    run: MatchRun
+    rows: list[BalanceRow]
+    host_units: list[Unit]
+    categories: tuple[taxonomy.Term, ...]
+    unit_id: int | None
+    category: str
+    pending: int
+    pins: set[tuple[int, int]]
+    forbids: set[tuple[int, int]]
+    excluded: set[int]
+
+    @property
+    def target(self) -> int:
+        return self.run.per_post
+
+
+def balance_table(*, run: MatchRun, unit_id: int | None = None, category: str = "") -> BalanceTable:
+    """The run's balance table (干部选配平衡表): a row per post, candidates best first.
+
+    Filters by host unit and category. Five queries whatever the number of
+    posts: posts, candidates, host units, decisions, and nothing per row.
+    """
+    posts = run.posts.select_related("unit").order_by("unit__kind", "unit__name", "code")
+    candidates = RunCandidate.objects.filter(run=run).select_related("cadre__origin_unit")
+    if unit_id:
+        posts = posts.filter(unit_id=unit_id)
+        candidates = candidates.filter(post__unit_id=unit_id)
+    if category in taxonomy.CATEGORY_CODES:
+        posts = posts.filter(category=category)
+        candidates = candidates.filter(post__category=category)
+    rows = {post.pk: BalanceRow(post) for post in posts}
+    for candidate in candidates.order_by("post_id", "rank"):
+        row = rows.get(candidate.post_id)
+        if row is not None:
+            row.candidates.append(CandidateCell.of(candidate))
+    host_units = list(
+        Unit.objects.filter(pk__in=run.posts.values("unit_id")).order_by("kind", "name")
+    )
+    decisions = list(run.decisions.values_list("kind", "cadre_id", "post_id", "applied_at"))
+    return BalanceTable(
+        run=run,
+        rows=list(rows.values()),
+        host_units=host_units,
+        categories=taxonomy.CATEGORIES,
+        unit_id=unit_id,
+        category=category if category in taxonomy.CATEGORY_CODES else "",
+        pending=sum(1 for d in decisions if d[3] is None),
+        pins={(c, p) for k, c, p, _ in decisions if k == DecisionKind.PIN},
+        forbids={(c, p) for k, c, p, _ in decisions if k == DecisionKind.FORBID},
+        excluded={c for k, c, _, _ in decisions if k == DecisionKind.EXCLUDE},
+    )
+
+
+# --------------------------------------------------------------------- pair detail
+
+
+@dataclass(frozen=True)
+class PairDetail:
+    run: MatchRun
+    cadre_pk: int
+    post_pk: int
+    cadre: CadreProfile
+    post: PostProfile
+    category_label: str
+    post_category_label: str
+    scores: dict[str, float]
+    allowed_by_rules: bool
+    sentences: tuple[str, ...]
+    rank: int | None
+    placed_here: bool
+    placed_on: str
+    decisions: list[Decision]
+    ability_rows: list[tuple[str, float, float]]
+    radar: dict[str, Any]
+
+
+def pair_detail(*, run: MatchRun, cadre_id: int, post_id: int) -> PairDetail | None:
+    """Why a cadre scores what they score for a post, both profiles and the radar.
+
+    The explanation is recomputed from the run's snapshot (:func:`scoring.explain`),
+    so it describes the run as computed. None when the pair is not in the run.
+    """
+    row = RunSnapshot.objects.filter(run=run).first()
+    if row is None:
+        return None
+    snap = adapters.snapshot_from_row(row.inputs, row.matrices, row.state)
+    i, j = snap.cadre_index(cadre_id), snap.post_index(post_id)
+    if i is None or j is None:
+        return None
+    m = snap.matrix
+    cadre, post = snap.cadres[i], snap.posts[j]
+    candidates = snap.state["candidates"][j]
+    post_of = int(snap.state["post_of"][i])
+    decisions = list(
+        run.decisions.filter(
+            Q(cadre_id=cadre_id, post_id=post_id) | Q(cadre_id=cadre_id, post__isnull=True)
+        ).select_related("created_by", "post")
+    )
+    core = dict(post.core_abilities)
+    top = max(core.values(), default=0.0)
+    ability_rows = [
+        (
+            term.label,
+            float(cadre.abilities[k]),
+            round(100.0 * core.get(term.code, 0.0) / top, 1) if top else 0.0,
+        )
+        for k, term in enumerate(taxonomy.ABILITIES)
+    ]
+    return PairDetail(
+        run=run,
+        cadre_pk=cadre_id,
+        post_pk=post_id,
+        cadre=cadre,
+        post=post,
+        category_label=taxonomy.category(snap.categories[i]).label,
+        post_category_label=taxonomy.category(post.category).label,
+        scores={
+            "total": float(m.total[i, j]),
+            "fit": float(m.fit[i, j]),
+            "development": float(m.development[i, j]),
+            "complement": float(m.complement[i, j]),
+        },
+        allowed_by_rules=int(m.forbidden_reason[i, j]) == scoring.ALLOWED,
+        sentences=scoring.explain(cadre, post, m, i, j),
+        rank=candidates.index(i) + 1 if i in candidates else None,
+        placed_here=post_of == j,
+        placed_on=f"{snap.posts[post_of].unit}·{snap.posts[post_of].name}" if post_of >= 0 else "",
+        decisions=decisions,
+        ability_rows=ability_rows,
+        radar=charts.pair_radar(cadre.name, post.name, ability_rows),
+    )
+
+
+# --------------------------------------------------------------------- charts, print, compare
+
+
+def _placements(run: MatchRun) -> list[RunPlacement]:
+    return list(run.placements.select_related("cadre__origin_unit", "post__unit"))
+
+
+@dataclass(frozen=True)
+class RunCharts:
+    run: MatchRun
+    sankey: dict[str, Any]
+    heatmap: dict[str, Any]
+    fit_histogram: dict[str, Any]
+    development_histogram: dict[str, Any]
+    placed: int
+
+
+def run_charts(*, run: MatchRun) -> RunCharts:
+    """The pictures of a run's placement: Sankey, category x host-unit matrix, histograms."""
+    placements = _placements(run)
+    return RunCharts(
+        run=run,
+        sankey=charts.category_unit_sankey(placements),
+        heatmap=charts.category_unit_heatmap(placements),
+        fit_histogram=charts.score_histogram([p.fit for p in placements], "专长匹配"),
+        development_histogram=charts.score_histogram(
+            [p.development for p in placements], "短板提升"
+        ),
+        placed=len(placements),
+    )
+
+
+@dataclass(frozen=True)
+class RunPrint:
+    table: BalanceTable
+    placements: list[RunPlacement]
+    decisions: list[Decision]
+
+
+def run_print(*, run: MatchRun) -> RunPrint:
+    """Everything the department's meeting prints: balance table, placement, decisions."""
+    return RunPrint(
+        table=balance_table(run=run),
+        placements=_placements(run),
+        decisions=list(run.decisions.select_related("cadre", "post__unit", "created_by")),
+    )
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    cadre_name: str
+    cadre_code: str
+    left: str
+    right: str
+
+    @property
+    def moved(self) -> bool:
+        return self.left != self.right
+
+
+@dataclass(frozen=True)
+class RunComparison:
+    left: MatchRun
+    right: MatchRun
+    rows: list[CompareRow]
+    moved: list[CompareRow]
+    same: int
+
+
+def run_compare(*, left: MatchRun, right: MatchRun) -> RunComparison:
+    """Two runs side by side: where each cadre is placed in each, and who moved."""
+    where: dict[int, dict[str, str]] = defaultdict(dict)
+    names: dict[int, tuple[str, str]] = {}
+    for side, run in (("left", left), ("right", right)):
+        for p in _placements(run):
+            where[p.cadre_id][side] = f"{p.post.unit.name}·{p.post.name}"
+            names[p.cadre_id] = (p.cadre.name, p.cadre.code)
+    rows = sorted(
+        (
+            CompareRow(names[k][0], names[k][1], v.get("left", ""), v.get("right", ""))
+            for k, v in where.items()
+        ),
+        key=lambda r: r.cadre_code,
+    )
+    moved = [r for r in rows if r.moved]
+    return RunComparison(left, right, rows, moved, len(rows) - len(moved))
+
+
+def comparable_runs(*, run: MatchRun) -> QuerySet[MatchRun]:
+    """Finished runs of the same program, for the comparison drop-down."""
+    return (
+        MatchRun.objects.filter(program_id=run.program_id, status="done")
+        .exclude(pk=run.pk)
+        .order_by("-created_at")
+    )

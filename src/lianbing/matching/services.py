@@ -1,0 +1,713 @@
+"""Writes of match runs: create and compute, review decisions, re-optimise, finalise, export.
+
+Every function refuses bad input with a domain exception carrying a Chinese
+message that says what to do next, and then changes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from lianbing.demand.models import Post, Program
+from lianbing.engine import pipeline, scoring, shortlist
+from lianbing.engine.profiles import CadreProfile, PostProfile
+from lianbing.people.models import AbilityAssessment, Cadre
+from lianbing.spreadsheets.match_report import write_match_workbook
+from lianbing.training import services as training_services
+
+from . import adapters
+from .models import (
+    MIN_PER_POST,
+    Decision,
+    DecisionKind,
+    ExportStatus,
+    MatchExport,
+    MatchRun,
+    RunCandidate,
+    RunPlacement,
+    RunSnapshot,
+    RunStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+EXPORT_DIR_NAME = "exports"
+
+
+class MatchingError(Exception):
+    """A request about a match run that cannot be carried out; the message is for the user."""
+
+
+class MatchRunLockedError(MatchingError):
+    """The run is finalised: it is never edited, only superseded by a new run."""
+
+
+def _ensure_editable(run: MatchRun) -> None:
+    if run.is_finalised:
+        raise MatchRunLockedError(
+            "该方案已定案，不能再修改。如需调整，请新建匹配方案取代它，并写明取代理由。"
+        )
+
+
+# --------------------------------------------------------------------- create
+
+
+class MatchRunInputError(MatchingError):
+    """The inputs of a new run are incomplete or out of range."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RunSettings:
+    """The parameters the department sets for a run (defaults: the engine's)."""
+
+    per_post: int = MIN_PER_POST
+    max_per_cadre: int | None = pipeline.DEFAULT_MAX_PER_CADRE
+    max_per_origin_unit: int | None = None
+    min_per_category: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    weight_fit: float = 0.5
+    weight_development: float = 0.3
+    weight_complement: float = 0.2
+    fit_floor: float = 20.0
+    preference_bonus: float = 5.0
+
+
+def _validated_settings(values: RunSettings) -> dict[str, Any]:
+    if values.per_post < MIN_PER_POST:
+        raise MatchRunInputError(
+            f"每个名额的候选人数不能少于 {MIN_PER_POST}（平衡表不低于1:2），请改为 2 或更多。"
+        )
+    minimums = {k: int(v) for k, v in values.min_per_category.items() if v}
+    try:
+        params = pipeline.MatchParams(
+            weights=scoring.Weights(
+                fit=values.weight_fit,
+                development=values.weight_development,
+                complement=values.weight_complement,
+            ),
+            fit_floor=values.fit_floor,
+            preference_bonus=values.preference_bonus,
+            per_post=values.per_post,
+            max_per_cadre=values.max_per_cadre,
+            max_per_origin_unit=values.max_per_origin_unit,
+            min_per_category=minimums,
+        )
+    except ValueError as exc:
+        raise MatchRunInputError(f"参数有误：{exc}。请修改后再运行。") from None
+    if values.max_per_origin_unit == 0:
+        raise MatchRunInputError("同一派出单位最多选派人数至少为 1；不限制请留空。")
+    return {
+        "per_post": params.per_post,
+        "max_per_cadre": params.max_per_cadre,
+        "max_per_origin_unit": params.max_per_origin_unit,
+        "min_per_category": dict(params.min_per_category),
+        "weight_fit": values.weight_fit,
+        "weight_development": values.weight_development,
+        "weight_complement": values.weight_complement,
+        "fit_floor": values.fit_floor,
+        "preference_bonus": values.preference_bonus,
+    }
+
+
+def match_run_create(
+    *,
+    program: Program,
+    created_by: User,
+    cadres: Sequence[Cadre] | None = None,
+    posts: Sequence[Post] | None = None,
+    run_settings: RunSettings | None = None,
+    title: str = "",
+    supersedes: MatchRun | None = None,
+    supersede_reason: str = "",
+) -> MatchRun:
+    """Record a new run and queue its computation in the background.
+
+    ``cadres``/``posts`` default to the program's pool and posts; given ones
+    must belong to the program. A run may supersede the program's finalised
+    run, with a reason. Returns the run (already computed when the task
+    backend runs tasks immediately).
+    """
+    with transaction.atomic():
+        run = _match_run_record(
+            program=program,
+            created_by=created_by,
+            cadres=cadres,
+            posts=posts,
+            run_settings=run_settings or RunSettings(),
+            title=title,
+            supersedes=supersedes,
+            supersede_reason=supersede_reason.strip(),
+        )
+    # Enqueued once the run row is committed, so a database worker always finds it.
+    from .tasks import match_run_task
+
+    result = match_run_task.enqueue(run.pk)
+    MatchRun.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
+    run.refresh_from_db()
+    return run
+
+
+def _match_run_record(
+    *,
+    program: Program,
+    created_by: User,
+    cadres: Sequence[Cadre] | None,
+    posts: Sequence[Post] | None,
+    run_settings: RunSettings,
+    title: str,
+    supersedes: MatchRun | None,
+    supersede_reason: str,
+) -> MatchRun:
+    post_list = list(Post.objects.filter(program=program) if posts is None else posts)
+    if not post_list:
+        raise MatchRunInputError(
+            "没有选择任何岗位，无法匹配。请至少选择一个岗位，或先为本批次录入岗位。"
+        )
+    if any(p.program_id != program.pk for p in post_list):
+        raise MatchRunInputError("所选岗位不全属于本批次，请只选择本批次的岗位。")
+    pool_ids = set(program.cadres.values_list("pk", flat=True))
+    cadre_list = list(program.cadres.all() if cadres is None else cadres)
+    if not cadre_list:
+        raise MatchRunInputError(
+            "没有选择任何干部，无法匹配。请至少选择一名干部，或先把干部加入本批次的干部库。"
+        )
+    if any(c.pk not in pool_ids for c in cadre_list):
+        raise MatchRunInputError("所选干部不全在本批次的干部库中，请先把他们加入干部库。")
+    fields = _validated_settings(run_settings)
+    if supersedes is not None:
+        supersedes = MatchRun.objects.select_for_update().get(pk=supersedes.pk)
+        if supersedes.program_id != program.pk or not supersedes.is_finalised:
+            raise MatchRunInputError("只能取代本批次已定案的方案。")
+        if supersedes.superseded_at is not None:
+            raise MatchRunInputError("该定案方案已被取代，请选择现行的定案方案。")
+        if not supersede_reason:
+            raise MatchRunInputError("取代已定案的方案必须写明理由。")
+    elif supersede_reason:
+        raise MatchRunInputError("没有选择要取代的定案方案，请清空取代理由或选择方案。")
+    run = MatchRun(
+        program=program,
+        title=title.strip(),
+        created_by=created_by,
+        supersedes=supersedes,
+        supersede_reason=supersede_reason if supersedes else "",
+        progress_message="排队等待计算",
+        **fields,
+    )
+    run.full_clean()
+    run.save()
+    run.cadres.set(cadre_list)
+    run.posts.set(post_list)
+    return run
+
+
+# --------------------------------------------------------------------- compute
+
+
+class _Cancelled(Exception):
+    pass
+
+
+#: Progress shown after each step of the pipeline (its messages, in order).
+_STEP_PROGRESS = (20, 60, 80)
+
+
+def match_run_execute(*, run_id: int) -> str:
+    """Compute a queued run: score, assign, shortlist, store. Returns the final status.
+
+    Called by the background task. Progress is written to the run row between
+    steps (outside any transaction, so the page's polling sees it), and a
+    cancel request is honoured at every step.
+    """
+    started = MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING,
+        started_at=timezone.now(),
+        progress=5,
+        progress_message="读取干部与岗位",
+    )
+    if not started:
+        return MatchRun.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
+    run = MatchRun.objects.get(pk=run_id)
+    steps = iter(_STEP_PROGRESS)
+
+    def report(message: str) -> None:
+        if MatchRun.objects.filter(pk=run_id, cancel_requested=True).exists():
+            raise _Cancelled
+        MatchRun.objects.filter(pk=run_id).update(
+            progress=next(steps, 90), progress_message=message[:200]
+        )
+
+    try:
+        cadre_pks, post_pks, cadres, posts = _run_inputs(run)
+        report("读取完成")
+        params = adapters.match_params(run)
+        result = pipeline.run(cadres, posts, params, progress=report)
+        report("保存结果")
+        inputs = adapters.profiles_to_json(cadre_pks, post_pks, cadres, posts, result.categories)
+        with transaction.atomic():
+            RunSnapshot.objects.update_or_create(
+                run=run,
+                defaults={
+                    "inputs": inputs,
+                    "matrices": adapters.matrices_to_bytes(result.scores),
+                    "state": adapters.state_to_json(result),
+                },
+            )
+            _store_outcome(run, cadre_pks, post_pks, result, pinned=set())
+            run.status = RunStatus.DONE
+            run.progress = 100
+            run.progress_message = "计算完成"
+            run.finished_at = timezone.now()
+            run.save()
+    except _Cancelled:
+        MatchRun.objects.filter(pk=run_id).update(
+            status=RunStatus.CANCELLED, progress_message="已取消", finished_at=timezone.now()
+        )
+    except Exception as exc:
+        logger.exception("match run %s failed", run_id)
+        message = str(exc) if isinstance(exc, ValueError) else f"计算出错（{type(exc).__name__}）"
+        MatchRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED,
+            error=f"{message}。请检查干部和岗位数据后新建方案重试；仍失败请联系系统管理员。",
+            progress_message="计算失败",
+            finished_at=timezone.now(),
+        )
+    return MatchRun.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
+
+
+def _run_inputs(
+    run: MatchRun,
+) -> tuple[list[int], list[int], list[CadreProfile], list[PostProfile]]:
+    posts = list(
+        run.posts.select_related("unit", "mentor")
+        .prefetch_related("core_abilities")
+        .order_by("code")
+    )
+    post_codes = {p.pk: p.code for p in posts}
+    cadres = list(
+        run.cadres.select_related("origin_unit")
+        .prefetch_related(
+            Prefetch(
+                "assessments", queryset=AbilityAssessment.objects.order_by("-assessed_on", "-id")
+            ),
+            "avoided_units",
+            "preferred_posts",
+        )
+        .order_by("code")
+    )
+    return (
+        [c.pk for c in cadres],
+        [p.pk for p in posts],
+        [adapters.cadre_profile(c, program_post_codes=post_codes) for c in cadres],
+        [adapters.post_profile(p) for p in posts],
+    )
+
+
+def _store_outcome(
+    run: MatchRun,
+    cadre_pks: Sequence[int],
+    post_pks: Sequence[int],
+    result: pipeline.MatchResult,
+    *,
+    pinned: set[tuple[int, int]],
+) -> None:
+    """Replace the run's placement and balance-table rows and figures by ``result``'s."""
+    m = result.scores
+    a = result.assignment
+    run.placements.all().delete()
+    run.candidates.all().delete()
+    RunPlacement.objects.bulk_create(
+        RunPlacement(
+            run=run,
+            cadre_id=cadre_pks[i],
+            post_id=post_pks[j],
+            pinned=(i, j) in pinned,
+            **_pair_scores(m, i, j),
+        )
+        for i, j in result.placed()
+    )
+    RunCandidate.objects.bulk_create(
+        RunCandidate(
+            run=run,
+            post_id=post_pks[j],
+            cadre_id=cadre_pks[i],
+            rank=rank,
+            recommended=int(a.post_of[i]) == j,
+            **_pair_scores(m, i, j),
+        )
+        for j, candidates in enumerate(result.shortlist.candidates)
+        for rank, i in enumerate(candidates, start=1)
+    )
+    run.total = float(a.total)
+    run.greedy_total = float(a.greedy_total)
+    run.optimal = bool(a.optimal)
+    run.solver_status = a.status
+    run.solver_reason = a.reason
+    run.filled = int(a.filled)
+
+
+def _pair_scores(m: scoring.ScoreMatrix, i: int, j: int) -> dict[str, float]:
+    return {
+        "total": round(float(m.total[i, j]), 2),
+        "fit": round(float(m.fit[i, j]), 2),
+        "development": round(float(m.development[i, j]), 2),
+        "complement": round(float(m.complement[i, j]), 2),
+    }
+
+
+# --------------------------------------------------------------------- cancel
+
+
+class MatchRunCancelError(MatchingError):
+    """The run is no longer queued or running."""
+
+
+@transaction.atomic
+def match_run_cancel(*, run: MatchRun) -> MatchRun:
+    """Stop a queued run at once, or ask a running one to stop at its next step."""
+    _ensure_editable(run)
+    if MatchRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+        status=RunStatus.CANCELLED,
+        cancel_requested=True,
+        progress_message="已取消",
+        finished_at=timezone.now(),
+    ):
+        run.refresh_from_db()
+        return run
+    if not MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+        cancel_requested=True, progress_message="正在取消……"
+    ):
+        raise MatchRunCancelError("该方案已经计算结束，无需取消。")
+    run.refresh_from_db()
+    return run
+
+
+# --------------------------------------------------------------------- decisions
+
+
+class DecisionError(MatchingError):
+    """A review decision that contradicts the rules or the run's other decisions."""
+
+
+def _load_snapshot(run: MatchRun) -> adapters.Snapshot:
+    try:
+        row = RunSnapshot.objects.get(run=run)
+    except RunSnapshot.DoesNotExist:
+        raise MatchingError("该方案还没有计算结果，请等待计算完成。") from None
+    return adapters.snapshot_from_row(row.inputs, row.matrices, row.state)
+
+
+def _ensure_reviewable(run: MatchRun) -> None:
+    _ensure_editable(run)
+    if run.status != RunStatus.DONE:
+        raise MatchingError("该方案还没有计算完成，不能研判。请等待计算完成或新建方案。")
+
+
+def _post_label(post: PostProfile) -> str:
+    return f"{post.unit}·{post.name}（{post.id}）"
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    run: MatchRun,
+    kind: str,
+    cadre_id: int,
+    post_id: int | None,
+    reason: str,
+    created_by: User,
+) -> Decision:
+    """Record a pin, a forbidden pair or a cadre taken out of the pool, with its reason.
+
+    Takes effect at the next :func:`match_run_reoptimise`. Refused: a finalised
+    or unfinished run, a blank reason, a cadre or post outside the run, a pin
+    on a pair the rules or an earlier decision forbid, more pins than a post
+    has seats, a second pin for a cadre, forbidding a pinned pair, removing a
+    pinned cadre, and repeating a decision.
+    """
+    run = MatchRun.objects.select_for_update().get(pk=run.pk)
+    _ensure_reviewable(run)
+    reason = reason.strip()
+    if not reason:
+        raise DecisionError("请写明理由：每项研判决定都要说明为什么。")
+    if kind not in DecisionKind.values:
+        raise DecisionError("未知的决定类型。")
+    snap = _load_snapshot(run)
+    i = snap.cadre_index(cadre_id)
+    if i is None:
+        raise DecisionError("该干部不在本方案的干部范围内。")
+    cadre = Cadre.objects.get(pk=cadre_id)
+    j = None
+    post = None
+    if kind != DecisionKind.EXCLUDE:
+        j = snap.post_index(post_id) if post_id is not None else None
+        if j is None:
+            raise DecisionError("请选择本方案范围内的岗位。")
+        post = Post.objects.get(pk=post_id or 0)
+    decisions = list(run.decisions.select_related("post", "cadre"))
+    excluded = {d.cadre_id for d in decisions if d.kind == DecisionKind.EXCLUDE}
+    pins = [d for d in decisions if d.kind == DecisionKind.PIN]
+    forbids = {(d.cadre_id, d.post_id) for d in decisions if d.kind == DecisionKind.FORBID}
+    name = cadre.name
+
+    if cadre.pk in excluded:
+        raise DecisionError(f"干部“{name}”已移出人选，不能再对其作其他决定。")
+    if kind == DecisionKind.PIN:
+        assert j is not None
+        assert post is not None
+        code = int(snap.matrix.forbidden_reason[i, j])
+        if code != scoring.ALLOWED:
+            raise DecisionError(
+                f"不能指定“{name}”到该岗位：{scoring.FORBIDDEN_REASON_TEXT[code]}。请另选岗位。"
+            )
+        if (cadre.pk, post.pk) in forbids:
+            raise DecisionError(f"“{name}”与该岗位的配对已被排除，不能再指定。请另选岗位或干部。")
+        for d in pins:
+            if d.cadre_id == cadre.pk and d.post is not None:
+                raise DecisionError(f"“{name}”已被指定到“{d.post.name}”，每人只能指定一个岗位。")
+        on_post = [d.cadre.name for d in pins if d.post_id == post.pk]
+        seats = snap.posts[j].seats
+        if len(on_post) >= seats:
+            raise DecisionError(
+                f"岗位“{post.name}”只有 {seats} 个名额，已指定“{'、'.join(on_post)}”，"
+                "不能再指定。如需换人，请新建方案。"
+            )
+    elif kind == DecisionKind.FORBID:
+        assert post is not None
+        if any(d.cadre_id == cadre.pk and d.post_id == post.pk for d in pins):
+            raise DecisionError(f"“{name}”已被指定到该岗位，不能同时排除这一配对。")
+        if (cadre.pk, post.pk) in forbids:
+            raise DecisionError("这一配对已经排除过了。")
+    elif any(d.cadre_id == cadre.pk for d in pins):
+        raise DecisionError(f"“{name}”已被指定岗位，不能移出人选。")
+
+    decision = Decision(
+        run=run,
+        kind=kind,
+        cadre=cadre,
+        post=post if kind != DecisionKind.EXCLUDE else None,
+        reason=reason,
+        created_by=created_by,
+    )
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+def _decision_mask(
+    snap: adapters.Snapshot, decisions: Sequence[Decision]
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The allowed mask after the decisions, and the pinned (cadre, post) index pairs."""
+    allowed = snap.matrix.allowed.copy()
+    pins: list[tuple[int, int]] = []
+    for d in decisions:
+        i = snap.cadre_index(d.cadre_id)
+        j = snap.post_index(d.post_id) if d.post_id else None
+        if i is None:
+            continue
+        if d.kind == DecisionKind.EXCLUDE:
+            allowed[i, :] = False
+        elif d.kind == DecisionKind.FORBID and j is not None:
+            allowed[i, j] = False
+        elif d.kind == DecisionKind.PIN and j is not None:
+            pins.append((i, j))
+    return allowed, pins
+
+
+class ReoptimiseError(MatchingError):
+    """No placement satisfies the decisions and the run's rules."""
+
+
+def _result_under_decisions(
+    run: MatchRun, snap: adapters.Snapshot, decisions: Sequence[Decision]
+) -> tuple[pipeline.MatchResult, list[tuple[int, int]]]:
+    params = adapters.match_params(run)
+    allowed, pins = _decision_mask(snap, decisions)
+    try:
+        result = pipeline.place(
+            snap.cadres,
+            snap.posts,
+            snap.matrix,
+            snap.categories,
+            params,
+            allowed=allowed,
+            pinned=pins,
+        )
+    except shortlist.ShortlistInputError as exc:
+        raise ReoptimiseError(f"无法生成平衡表：{exc}") from None
+    if result.assignment.status not in ("optimal", "feasible"):
+        raise ReoptimiseError(
+            f"按现有研判决定找不到可行的配置方案：{result.assignment.reason or '约束相互矛盾'}。"
+            "请调整决定（新建方案）或放宽规则。"
+        )
+    return result, pins
+
+
+@transaction.atomic
+def match_run_reoptimise(*, run: MatchRun) -> list[dict[str, str]]:
+    """Solve the run again around all its decisions; store and return what moved.
+
+    Each move names the cadre, the post before and the post after ("" = not
+    placed). The scores are not recomputed: decisions change what is allowed,
+    not how well a cadre fits a post.
+    """
+    run = MatchRun.objects.select_for_update().get(pk=run.pk)
+    _ensure_reviewable(run)
+    snap = _load_snapshot(run)
+    decisions = list(run.decisions.all())
+    result, pins = _result_under_decisions(run, snap, decisions)
+    before = snap.state["post_of"]
+    after = [int(x) for x in result.assignment.post_of]
+    moves = [
+        {
+            "cadre": f"{snap.cadres[i].name}（{snap.cadres[i].id}）",
+            "from": _post_label(snap.posts[old]) if old >= 0 else "",
+            "to": _post_label(snap.posts[new]) if new >= 0 else "",
+        }
+        for i, (old, new) in enumerate(zip(before, after, strict=True))
+        if old != new
+    ]
+    RunSnapshot.objects.filter(run=run).update(state=adapters.state_to_json(result, pins))
+    _store_outcome(run, snap.cadre_pks, snap.post_pks, result, pinned=set(pins))
+    now = timezone.now()
+    run.last_moves = moves
+    run.reoptimised_at = now
+    run.full_clean()
+    run.save()
+    run.decisions.filter(applied_at__isnull=True).update(applied_at=now)
+    return moves
+
+
+# --------------------------------------------------------------------- finalise
+
+
+class FinaliseError(MatchingError):
+    """The run cannot be finalised (already finalised, unfinished, pending decisions...)."""
+
+
+@transaction.atomic
+def match_run_finalise(*, run: MatchRun, finalised_by: User) -> MatchRun:
+    """Confirm the run: create the program's secondments and lock the run.
+
+    A run that supersedes an earlier finalised run marks that run and its
+    secondments superseded, with the reason given when the new run was made.
+    """
+    run = (
+        MatchRun.objects.select_for_update(of=("self",))
+        .select_related("program", "supersedes")
+        .get(pk=run.pk)
+    )
+    if run.is_finalised:
+        raise FinaliseError(
+            f"该方案已于 {timezone.localtime(run.finalised_at):%Y-%m-%d %H:%M} 定案，不能重复定案。"
+        )
+    if run.status != RunStatus.DONE:
+        raise FinaliseError("该方案还没有计算完成，不能定案。")
+    if not run.is_feasible:
+        raise FinaliseError("该方案没有可行的配置结果，不能定案。请调整规则后新建方案。")
+    if run.decisions.filter(applied_at__isnull=True).exists():
+        raise FinaliseError("还有研判决定没有纳入优化。请先点击“重新优化”，核对结果后再定案。")
+    current = (
+        MatchRun.objects.filter(
+            program=run.program, finalised_at__isnull=False, superseded_at__isnull=True
+        )
+        .exclude(pk=run.supersedes_id or 0)
+        .first()
+    )
+    if current is not None:
+        raise FinaliseError(
+            f"本批次已有定案方案“{current}”。如需改用本方案，请新建方案并选择取代它、写明理由。"
+        )
+    placements = list(run.placements.select_related("cadre", "post__mentor"))
+    if not placements:
+        raise FinaliseError("该方案没有配置任何干部，不能定案。")
+    now = timezone.now()
+    if run.supersedes is not None:
+        old = run.supersedes
+        old.superseded_at = now
+        old.save(update_fields=["superseded_at"])
+        training_services.secondments_supersede(source_run_id=old.pk, reason=run.supersede_reason)
+    for placement in placements:
+        training_services.secondment_create(
+            cadre=placement.cadre,
+            post=placement.post,
+            source_run_id=run.pk,
+            mentor=placement.post.mentor,
+            started_on=run.program.started_on,
+            duration_months=placement.post.duration_months,
+        )
+    run.finalised_at = now
+    run.finalised_by = finalised_by
+    run.full_clean()
+    run.save()
+    return run
+
+
+# --------------------------------------------------------------------- export
+
+
+class ExportError(MatchingError):
+    """The run has nothing to export yet."""
+
+
+def match_export_create(*, run: MatchRun, created_by: User) -> MatchExport:
+    """Queue the Excel workbook of a run (balance table and placement, ``lianbing match`` layout)."""
+    with transaction.atomic():
+        if run.status != RunStatus.DONE:
+            raise ExportError("该方案还没有计算完成，暂不能导出。请等待计算完成。")
+        export = MatchExport(run=run, created_by=created_by)
+        export.full_clean()
+        export.save()
+    from .tasks import match_export_task
+
+    match_export_task.enqueue(export.pk)
+    export.refresh_from_db()
+    return export
+
+
+def export_directory() -> Path:
+    return Path(settings.MEDIA_ROOT) / EXPORT_DIR_NAME
+
+
+def match_export_write(*, export_id: int, progress: Callable[[str], None] | None = None) -> str:
+    """Write a queued export's workbook; returns the final status."""
+    if not MatchExport.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING
+    ):
+        return (
+            MatchExport.objects.filter(pk=export_id).values_list("status", flat=True).first() or ""
+        )
+    export = MatchExport.objects.select_related("run").get(pk=export_id)
+    run = export.run
+    try:
+        snap = _load_snapshot(run)
+        allowed, _ = _decision_mask(snap, list(run.decisions.filter(applied_at__isnull=False)))
+        result = snap.result(adapters.match_params(run))
+        result = dataclasses.replace(
+            result, scores=dataclasses.replace(snap.matrix, allowed=allowed)
+        )
+        name = f"match-run-{run.pk}-export-{export.pk}.xlsx"
+        directory = export_directory()
+        directory.mkdir(parents=True, exist_ok=True)
+        write_match_workbook(result, directory / name, progress=progress or (lambda _: None))
+    except Exception as exc:
+        logger.exception("export %s failed", export_id)
+        MatchExport.objects.filter(pk=export_id).update(
+            status=ExportStatus.FAILED,
+            error=f"导出失败（{type(exc).__name__}）。请重试；仍失败请联系系统管理员。",
+            finished_at=timezone.now(),
+        )
+    else:
+        MatchExport.objects.filter(pk=export_id).update(
+            status=ExportStatus.DONE, file_name=name, finished_at=timezone.now()
+        )
+    return MatchExport.objects.filter(pk=export_id).values_list("status", flat=True).first() or ""

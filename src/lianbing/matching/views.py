@@ -1,0 +1,284 @@
+"""Matching pages: each checks access through :mod:`.access`, makes one call and renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lianbing.accounts.models import Role
+from lianbing.accounts.policy import require_roles
+
+from . import selectors, services
+from .access import access_match_export, access_match_run, access_matching
+from .forms import DecisionForm, FinaliseForm, MatchRunForm
+from .models import ExportStatus
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "") or request.POST.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+@require_roles(Role.STAFF)
+@require_GET
+def run_list(request: HttpRequest) -> HttpResponse:
+    access_matching(request.user)
+    program_id = _int_param(request, "program")
+    runs = selectors.match_run_list(program_id=program_id)
+    return render(
+        request,
+        "matching/run_list.html",
+        {"runs": runs, "programs": selectors.program_choices(), "program_id": program_id},
+    )
+
+
+@require_roles(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def run_create(request: HttpRequest) -> HttpResponse:
+    access_matching(request.user)
+    form = MatchRunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.match_run_create(
+                program=form.cleaned_data["program"],
+                created_by=request.user,  # type: ignore[arg-type]
+                cadres=form.chosen_cadres(),
+                posts=form.chosen_posts(),
+                run_settings=form.run_settings(),
+                title=form.cleaned_data["title"],
+                supersedes=form.cleaned_data["supersedes"],
+                supersede_reason=form.cleaned_data["supersede_reason"],
+            )
+        except services.MatchingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已提交“{run}”，正在后台计算。")
+            return redirect(run)
+    return render(request, "matching/run_form.html", {"form": form})
+
+
+@require_roles(Role.STAFF)
+@require_GET
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_match_run(request.user, run_id)
+    detail = selectors.match_run_detail(run=run)
+    return render(
+        request,
+        "matching/run_detail.html",
+        {
+            "d": detail,
+            "run": run,
+            "finalise_form": FinaliseForm(),
+            "others": selectors.comparable_runs(run=run),
+        },
+    )
+
+
+@require_roles(Role.STAFF)
+@require_GET
+def run_status(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_match_run(request.user, run_id)
+    status = selectors.match_run_status(run_id=run.pk)
+    response = render(request, "matching/run_detail.html#status", {"run": status})
+    if not status.is_active and request.GET.get("polling"):
+        # The computation ended while the page was polling: reload it with the results.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_roles(Role.STAFF)
+@require_POST
+def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_match_run(request.user, run_id)
+    try:
+        services.match_run_cancel(run=run)
+    except services.MatchingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, "已请求取消计算。")
+    return redirect(run)
+
+
+def _balance_context(request: HttpRequest, run_id: int) -> dict[str, object]:
+    run = access_match_run(request.user, run_id)
+    category = request.GET.get("category", "") or request.POST.get("category", "")
+    table = selectors.balance_table(run=run, unit_id=_int_param(request, "unit"), category=category)
+    # One reverse() for the page; the pair links append the cadre and post ids.
+    pair_base = reverse("matching:pair", args=[run.pk, 0, 0]).removesuffix("0/0/")
+    return {"run": run, "t": table, "pair_base": pair_base}
+
+
+@require_roles(Role.STAFF)
+@require_GET
+def balance(request: HttpRequest, run_id: int) -> HttpResponse:
+    context = _balance_context(request, run_id)
+    template = "matching/balance.html#table" if _is_htmx(request) else "matching/balance.html"
+    return render(request, template, context)
+
+
+@require_roles(Role.STAFF)
+@require_GET
+def pair(request: HttpRequest, run_id: int, cadre_id: int, post_id: int) -> HttpResponse:
+    run = access_match_run(request.user, run_id)
+    detail = selectors.pair_detail(run=run, cadre_id=cadre_id, post_id=post_id)
+    if detail is None:
+        raise Http404("该配对不在本方案中")
+    template = "matching/pair.html#panel" if _is_htmx(request) else "matching/pair.html"
+    return render(request, template, {"run": run, "p": detail})
+
+
+@require_roles(Role.STAFF)
+@require_POST
+def decision_create(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_match_run(request.user, run_id)
+    form = DecisionForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = "请求不完整，请刷新页面后重试。"
+    else:
+        try:
+            services.decision_record(
+                run=run,
+                kind=form.cleaned_data["kind"],
+                cadre_id=form.cleaned_data["cadre"],
+                post_id=form.cleaned_data["post"],
+                reason=form.cleaned_data["reason"],
+                created_by=request.user,  # type: ignore[arg-type]
+            )
+        except services.MatchingError as exc:
+            error = str(exc)
+    post_id = form.cleaned_data.get("post") if form.is_valid() else None
+    back = request.POST.get("return_post") or post_id
+    if not _is_htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, "已记录研判决定。请点击“重新优化”使其生效。")
+        return redirect(reverse("matching:balance", args=[run.pk]))
+    detail = selectors.pair_detail(
+        run=run, cadre_id=form.cleaned_data.get("cadre") or 0, post_id=int(back or 0)
+    )
+    if detail is None:
+        raise Http404("该配对不在本方案中")
+    response = render(
+        request,
+        "matching/pair.html#panel",
+        {"run": run, "p": detail, "error": error, "pending_changed": not error},
+    )
+    if not error:
+        # The balance table listens for this event and reloads its marks and counter.
+        response["HX-Trigger"] = "decisionRecorded"
+    return response
+
+
+@require_roles(Role.STAFF)
+@require_POST
+def reoptimise(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_match_run(request.user, run_id)
+    error = ""
+    try:
+        services.match_run_reoptimise(run=run)
+    except services.MatchingError as exc:
+        error = str(exc)
+    if not _is_htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, "已按研判决定重新优化。")
+        return redirect(reverse("matching:balance", args=[run.pk]))
+    context = _balance_context(request, run_id)
+    context.update({"error": error, "show_moves": not error})
+    return render(request, "matching/balance.html#table", context)
+
+
+@require_roles(Role.STAFF)
+@require_POST
+def finalise(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_match_run(request.user, run_id)
+    form = FinaliseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请勾选确认后再定案。")
+        return redirect(run)
+    try:
+        services.match_run_finalise(run=run, finalised_by=request.user)  # type: ignore[arg-type]
+    except services.MatchingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已定案：练兵安排已生成，方案已锁定。")
+    return redirect(run)
+
+
+@require_roles(Role.STAFF)
+@require_GET
+def charts(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_match_run(request.user, run_id)
+    return render(request, "matching/charts.html", {"run": run, "c": selectors.run_charts(run=run)})
+
+
+@require_roles(Role.STAFF)
+@require_GET
+def compare(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_match_run(request.user, run_id)
+    other_id = _int_param(request, "other")
+    if other_id is None:
+        messages.error(request, "请选择要对比的另一个方案。")
+        return redirect(run)
+    other = access_match_run(request.user, other_id)
+    comparison = selectors.run_compare(left=run, right=other)
+    return render(request, "matching/compare.html", {"run": run, "c": comparison})
+
+
+@require_roles(Role.STAFF)
+@require_GET
+def print_view(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_match_run(request.user, run_id)
+    return render(request, "matching/print.html", {"run": run, "r": selectors.run_print(run=run)})
+
+
+@require_roles(Role.STAFF)
+@require_POST
+def export_create(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_match_run(request.user, run_id)
+    try:
+        services.match_export_create(run=run, created_by=request.user)  # type: ignore[arg-type]
+    except services.MatchingError as exc:
+        messages.error(request, str(exc))
+    if not _is_htmx(request):
+        return redirect(run)
+    return render(
+        request,
+        "matching/run_detail.html#exports",
+        {"run": run, "exports": selectors.match_export_list(run=run)},
+    )
+
+
+@require_roles(Role.STAFF)
+@require_GET
+def exports(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_match_run(request.user, run_id)
+    return render(
+        request,
+        "matching/run_detail.html#exports",
+        {"run": run, "exports": selectors.match_export_list(run=run)},
+    )
+
+
+@require_roles(Role.STAFF)
+@require_GET
+def export_download(request: HttpRequest, export_id: int) -> FileResponse:
+    export = access_match_export(request.user, export_id)
+    if export.status != ExportStatus.DONE:
+        raise Http404("文件还没有生成")
+    path = services.export_directory() / export.file_name
+    if not path.is_file():
+        raise Http404("文件已不存在，请重新导出")
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"干部选配平衡表-方案{export.run_id}.xlsx"
+    )
