@@ -11,6 +11,7 @@ from lianbing.engine import taxonomy
 from lianbing.engine.profiles import CadreProfile, PostProfile
 from lianbing.people import services as people_services
 from lianbing.people.models import Cadre, Unit
+from lianbing.survey.models import Demand, SurveyRound
 
 _counter = itertools.count(1)
 
@@ -72,3 +73,124 @@ def post(
 
 
 ALL_CATEGORIES = taxonomy.CATEGORY_CODES
+
+
+def staff_user(username: str = "ganbuke") -> object:
+    """A department-staff account (组织部干部科)."""
+    from django.contrib.auth.models import User
+
+    from lianbing.accounts.models import Profile, Role
+
+    user = User.objects.create_user(
+        username=username, password="Lianbing-2026", first_name="干部科"
+    )
+    Profile.objects.create(user=user, role=Role.STAFF, must_change_password=False)
+    return user
+
+
+def matching_program(*, cadres: int = 4, posts: int = 3, seats: int = 1) -> Program:
+    """A small program: ``cadres`` cadres from their own departments, ``posts`` town posts."""
+    prog = program(f"匹配测试批次{next(_counter)}")
+    pool = [
+        cadre(
+            code=f"MC{next(_counter):04d}",
+            name=f"干部{k + 1}",
+            abilities=(80 - k, 70, 75, 65, 60, 55 + k, 85),
+        )
+        for k in range(cadres)
+    ]
+    demand_services.program_add_cadres(program=prog, cadres=pool)
+    for k in range(posts):
+        post(
+            program_=prog,
+            code=f"MP{k + 1:02d}",
+            seats=seats,
+            host=unit(f"测试镇{next(_counter)}", kind="town"),
+        )
+    return prog
+
+
+# --------------------------------------------------------------------------- survey
+
+
+def survey_round(
+    name: str | None = None,
+    *,
+    deadline_at: datetime.datetime | None = None,
+    program_: Program | None = None,
+) -> SurveyRound:
+    from django.utils import timezone
+
+    from lianbing.survey import services as survey_services
+
+    return survey_services.survey_round_create(
+        name=name or f"人才缺口调研{next(_counter)}",
+        deadline_at=deadline_at or timezone.now() + datetime.timedelta(days=30),
+        program=program_,
+    )
+
+
+def demand(
+    *,
+    round_: SurveyRound,
+    host: Unit,
+    title: str = "基层治理岗",
+    key_task: str = "化解矛盾纠纷，做好信访维稳",
+    category: str = "social",
+    seats: int = 1,
+    staffing: int = 0,
+    tags: str = "",
+    priority: int = 2,
+    abilities: tuple[tuple[str, float], ...] = (("mass_work", 3.0),),
+    submit: bool = True,
+) -> Demand:
+    from lianbing.survey import services as survey_services
+
+    return survey_services.demand_create(
+        survey_round=round_,
+        unit=host,
+        filed_by=None,
+        data=survey_services.DemandInput(
+            title=title,
+            key_task=key_task,
+            category=category,
+            seats=seats,
+            duration_months=12,
+            current_staffing=staffing,
+            tags=tags,
+            priority=priority,
+            abilities=abilities,
+        ),
+        submit=submit,
+    )
+
+
+def account(
+    role: str | None,
+    *,
+    username: str | None = None,
+    password: str = "Lianbing-2026!",
+    unit_: Unit | None = None,
+    mentor: object | None = None,
+    cadre_: Cadre | None = None,
+    must_change_password: bool = False,
+) -> object:
+    """A user with one role (None: an account without a role), through the role-grant service."""
+    from django.contrib.auth.models import User
+
+    from lianbing.accounts import services as account_services
+    from lianbing.accounts.models import Profile
+
+    user = User.objects.create_user(
+        username=username or f"{role or 'norole'}{next(_counter)}", password=password
+    )
+    if role is not None:
+        account_services.role_grant(
+            user=user,
+            role=role,
+            unit=unit_,
+            mentor=mentor,
+            cadre=cadre_,  # type: ignore[arg-type]
+        )
+        Profile.objects.filter(user=user).update(must_change_password=must_change_password)
+    return user

@@ -6,6 +6,8 @@ lianbing worker                 background task worker
 lianbing template cadres|posts -o FILE.xlsx
 lianbing match --cadres C.xlsx --posts P.xlsx [-o out.xlsx] [--json]
 lianbing manage ...             any Django management command
+lianbing backup -o FILE         a consistent copy of the database
+lianbing restore FILE [--yes]   replace the database with a backup
 """
 
 from __future__ import annotations
@@ -173,6 +175,41 @@ def cmd_match(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    _setup_django(DEV_SETTINGS)
+    from lianbing.accounts.backup import BackupError, backup_create, table_row_counts
+
+    try:
+        path = backup_create(path=Path(args.output))
+    except BackupError as exc:
+        print(f"备份失败：{exc}", file=sys.stderr)
+        return 1
+    rows = sum(table_row_counts().values())
+    print(f"已备份到 {path}（{rows} 行）。")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _setup_django(DEV_SETTINGS)
+    from lianbing.accounts.backup import BackupError, backup_restore, table_row_counts
+
+    if not args.yes:
+        answer = input(
+            "恢复将用备份文件替换数据库中的全部数据（含审计日志），确定继续？输入 yes 确认："
+        )
+        if answer.strip().lower() != "yes":
+            print("已取消，数据库未改动。")
+            return 1
+    try:
+        backup_restore(path=Path(args.file))
+    except BackupError as exc:
+        print(f"恢复失败：{exc}", file=sys.stderr)
+        return 1
+    rows = sum(table_row_counts().values())
+    print(f"已从 {args.file} 恢复（{rows} 行）。")
+    return 0
+
+
 class _ChineseParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -217,6 +254,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     match.add_argument("--weights", help="权重，如 fit=0.5,development=0.3,complement=0.2")
     match.set_defaults(func=cmd_match)
+
+    backup = sub.add_parser("backup", help="备份数据库（SQLite 在线备份 / PostgreSQL pg_dump）")
+    backup.add_argument("-o", "--output", required=True, help="备份文件")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", help="用备份文件恢复数据库（替换全部数据）")
+    restore.add_argument("file", help="lianbing backup 生成的备份文件")
+    restore.add_argument("--yes", action="store_true", help="不再询问确认")
+    restore.set_defaults(func=cmd_restore)
 
     manage = sub.add_parser("manage", help="任意 Django 管理命令", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

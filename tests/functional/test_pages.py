@@ -64,7 +64,7 @@ def test_a_wrong_password_gets_a_chinese_message(client: Client) -> None:
 
 
 def test_logging_in_leads_to_the_dashboard(client: Client) -> None:
-    User.objects.create_user(username="ganbuke", password="Lianbing-2026")
+    User.objects.create_user(username="ganbuke", password="Lianbing-2026", is_staff=True)
 
     response = client.post(
         reverse("login"), {"username": "ganbuke", "password": "Lianbing-2026"}, follow=True

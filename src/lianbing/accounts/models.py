@@ -6,9 +6,12 @@ security administrator grants roles, the auditor only reads the audit trail.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianbing.people.models import Cadre, Mentor, Unit
@@ -86,3 +89,92 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    VIEW = "view", _("查看")
+    EXPORT = "export", _("导出")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出")
+    ACCESS = "access", _("访问页面")
+    GRANT = "grant", _("授予角色")
+
+
+class AuditResult(models.TextChoices):
+    SUCCESS = "success", _("成功")
+    DENIED = "denied", _("拒绝")
+
+
+class AuditTrailImmutableError(RuntimeError):
+    """Raised on any attempt to change or remove an audit event."""
+
+    def __init__(self) -> None:
+        super().__init__("审计记录只能追加，不能修改或删除。")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Reads only: every bulk write path of a queryset refuses."""
+
+    def update(self, **kwargs: object) -> int:
+        raise AuditTrailImmutableError
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditTrailImmutableError
+
+    def bulk_update(self, *args: object, **kwargs: object) -> int:
+        raise AuditTrailImmutableError
+
+    def update_or_create(self, *args: object, **kwargs: object) -> tuple[AuditEvent, bool]:
+        raise AuditTrailImmutableError
+
+
+class AuditEvent(models.Model):
+    """One line of the audit trail (审计日志); written once, never changed.
+
+    The user is kept as id and name rather than a foreign key, so deleting an
+    account never needs to touch (or cascade into) its audit lines.
+    """
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    user_id = models.BigIntegerField(_("账号编号"), null=True, blank=True, db_index=True)
+    username = models.CharField(_("账号"), max_length=150, blank=True)
+    role = models.CharField(_("角色"), max_length=20, blank=True)
+    action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    result = models.CharField(_("结果"), max_length=10, choices=AuditResult.choices)
+    address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
+    path = models.CharField(_("页面"), max_length=300, blank=True)
+    detail = models.CharField(_("说明"), max_length=500, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        default_permissions = ("view",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=AuditAction.values), name="audit_action_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(result__in=AuditResult.values), name="audit_result_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.get_action_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditTrailImmutableError
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditTrailImmutableError

@@ -13,6 +13,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("lianbing.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("matching/", include("lianbing.matching.urls")),
+    path("survey/", include("lianbing.survey.urls")),
     path("", include("lianbing.web.urls")),
 ]

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lianbing.accounts.crypto import EncryptedCharField, mask_id_number, mask_phone
 from lianbing.engine import taxonomy
 
 CATEGORY_CHOICES = taxonomy.choices(taxonomy.CATEGORIES)
@@ -102,6 +103,19 @@ class Cadre(models.Model):
     avoided_units = models.ManyToManyField(
         Unit, verbose_name=_("回避单位"), blank=True, related_name="avoided_by"
     )
+    # Personal information (个人信息保护法): encrypted at rest, masked wherever shown.
+    id_number = EncryptedCharField(
+        _("身份证号"),
+        max_length=18,
+        blank=True,
+        validators=[RegexValidator(r"^\d{17}[\dXx]$", _("身份证号应为 18 位，末位可为 X"))],
+    )
+    phone = EncryptedCharField(
+        _("联系电话"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^[\d\-+ ]{7,20}$", _("联系电话只能包含数字、空格、+ 和 -"))],
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -127,6 +141,16 @@ class Cadre(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("web:cadre_detail", args=[self.pk])
+
+    @property
+    def id_number_masked(self) -> str:
+        """The ID number as lists and exports show it (3301**********1234)."""
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        """The phone number as lists and exports show it (138****5678)."""
+        return mask_phone(self.phone)
 
 
 class WorkHistoryEntry(models.Model):

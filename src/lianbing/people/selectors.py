@@ -11,10 +11,20 @@ from .models import AbilityAssessment, Cadre, Unit
 
 
 def cadre_list(
-    *, search: str = "", category: str = "", unit_id: int | None = None
+    *,
+    search: str = "",
+    category: str = "",
+    unit_id: int | None = None,
+    within: QuerySet[Cadre] | None = None,
 ) -> QuerySet[Cadre]:
-    """Cadres matching a free-text search (name, code, expertise, experience, position)."""
+    """Cadres matching a free-text search (name, code, expertise, experience, position).
+
+    ``within`` narrows the list to the cadres an account may see
+    (``lianbing.accounts.access.visible_cadres``).
+    """
     qs = Cadre.objects.select_related("origin_unit")
+    if within is not None:
+        qs = qs.filter(pk__in=within.values("pk"))
     if search:
         qs = qs.filter(
             Q(name__icontains=search)

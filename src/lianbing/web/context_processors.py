@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from lianbing.accounts.policy import url_name_permitted
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -29,8 +31,23 @@ class NavSection:
 
 NAVIGATION: tuple[NavSection, ...] = (
     NavSection(_("总览"), (NavItem(_("工作台"), "web:dashboard", "▦"),)),
-    NavSection(_("一、需求调研"), (NavItem(_("练兵岗位"), "web:post_list", "◎"),)),
+    NavSection(
+        _("一、需求调研"),
+        (
+            NavItem(_("需求填报"), "survey:round_list", "✎"),
+            NavItem(_("缺口分析"), "survey:gap_overview", "▥"),
+            NavItem(_("本单位缺口"), "survey:my_gap", "▥"),
+            NavItem(_("练兵岗位"), "web:post_list", "◎"),
+        ),
+    ),
     NavSection(_("二、干部研判"), (NavItem(_("干部库"), "web:cadre_list", "◉"),)),
+    NavSection(
+        _("三、人岗匹配"),
+        (
+            NavItem(_("匹配方案"), "matching:run_list", "⇄"),
+            NavItem(_("新建匹配"), "matching:run_create", "＋"),
+        ),
+    ),
     NavSection(_("基础数据"), (NavItem(_("单位"), "web:unit_list", "▣"),)),
 )
 
@@ -38,4 +55,11 @@ NAVIGATION: tuple[NavSection, ...] = (
 def navigation(request: HttpRequest) -> dict[str, object]:
     match = getattr(request, "resolver_match", None)
     current = f"{match.namespace}:{match.url_name}" if match and match.namespace else ""
-    return {"navigation": NAVIGATION, "current_url_name": current}
+    # Each item shows only to accounts its view's declared access policy admits.
+    user = getattr(request, "user", None)
+    visible = tuple(
+        NavSection(section.title, items)
+        for section in NAVIGATION
+        if (items := tuple(i for i in section.items if url_name_permitted(i.url_name, user)))
+    )
+    return {"navigation": visible, "current_url_name": current}

@@ -6,6 +6,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from lianbing.accounts import access
+from lianbing.accounts.audit import audited_view
+from lianbing.accounts.models import Role
+from lianbing.accounts.policy import require_roles
 from lianbing.demand import selectors as demand_selectors
 from lianbing.engine import taxonomy
 from lianbing.people import selectors as people_selectors
@@ -25,6 +29,7 @@ def _list_template(request: HttpRequest, page: str) -> str:
     return f"{page}#results" if getattr(request, "htmx", False) else page
 
 
+@require_roles(Role.STAFF, Role.HOST_CONTACT, Role.MENTOR, Role.INSPECTOR, Role.TRAINEE)
 def dashboard(request: HttpRequest) -> HttpResponse:
     program = demand_selectors.current_program()
     summary = demand_selectors.dashboard_summary(program=program)
@@ -39,11 +44,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_roles(Role.STAFF, Role.HOST_CONTACT, Role.MENTOR)
 def cadre_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     category = request.GET.get("category", "")
     unit_id = _int_param(request, "unit")
-    cadres = people_selectors.cadre_list(search=search, category=category, unit_id=unit_id)
+    cadres = people_selectors.cadre_list(
+        search=search,
+        category=category,
+        unit_id=unit_id,
+        within=access.visible_cadres(request.user),
+    )
     page = Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -59,8 +70,10 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_roles(Role.STAFF, Role.HOST_CONTACT, Role.MENTOR, Role.TRAINEE)
+@audited_view("people.Cadre", "cadre_id")
 def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
-    cadre = people_selectors.cadre_detail(cadre_id=cadre_id)
+    cadre = people_selectors.cadre_detail(cadre_id=access.access_cadre(request.user, cadre_id).pk)
     assessment = people_selectors.latest_assessment(cadre)
     return render(
         request,
@@ -74,6 +87,7 @@ def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
     )
 
 
+@require_roles(Role.STAFF, Role.HOST_CONTACT, Role.MENTOR)
 def post_list(request: HttpRequest) -> HttpResponse:
     program = demand_selectors.current_program()
     search = request.GET.get("q", "").strip()
@@ -82,7 +96,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
     unit_id = _int_param(request, "unit")
     posts = demand_selectors.post_list(
         program=program, search=search, category=category, unit_id=unit_id, unit_kind=unit_kind
-    )
+    ).filter(pk__in=access.visible_posts(request.user).values("pk"))
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -101,11 +115,13 @@ def post_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_roles(Role.STAFF, Role.HOST_CONTACT, Role.MENTOR)
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = demand_selectors.post_detail(post_id=post_id)
+    post = demand_selectors.post_detail(post_id=access.access_post(request.user, post_id).pk)
     return render(request, "web/post_detail.html", {"post": post})
 
 
+@require_roles(Role.STAFF)
 def unit_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     search = request.GET.get("q", "").strip()
@@ -118,6 +134,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_roles(Role.STAFF, Role.HOST_CONTACT)
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = people_selectors.unit_detail(unit_id=unit_id)
+    unit = people_selectors.unit_detail(unit_id=access.access_unit(request.user, unit_id).pk)
     return render(request, "web/unit_detail.html", {"unit": unit})

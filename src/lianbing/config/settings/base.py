@@ -7,6 +7,7 @@ in WAL mode with a busy timeout so the web server and the worker can share it.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 from typing import Any
@@ -33,24 +34,38 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "lianbing.accounts",
     "lianbing.people",
     "lianbing.demand",
+    "lianbing.matching",
+    "lianbing.training",
+    "lianbing.survey",
     "lianbing.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lianbing.accounts.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "lianbing.accounts.csrf.FetchMetadataCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lianbing.accounts.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lianbing.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "lianbing.accounts.middleware.RolePolicyMiddleware",
+    "lianbing.accounts.middleware.AccountGateMiddleware",
+    # Last, as django-axes requires: it answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lianbing.config.urls"
@@ -105,12 +120,68 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
     },
+    {
+        "NAME": "lianbing.accounts.password_validation.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": 3},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first: new and re-hashed passwords use it; the others only verify old hashes.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "lianbing.accounts.backends.ProfileModelBackend",
+]
+
+# Account lock (django-axes): 5 failures for one account from one address lock
+# that account at that address for 30 minutes; other accounts are unaffected.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "lianbing.accounts.addresses.axes_client_ip"
+AXES_VERBOSE = False
+#: Reverse proxies whose X-Forwarded-For is believed (addresses, comma-separated in env).
+LIANBING_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("LIANBING_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+
+# Idle sessions end after 30 minutes (accounts.middleware.IdleTimeoutMiddleware
+# moves the mark, and so the cookie's expiry, forward at most once a minute).
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Two-step sign-in (TOTP) for administrators; set True to make it compulsory.
+LIANBING_OTP_REQUIRED_FOR_ADMINS = False
+OTP_TOTP_ISSUER = "练兵台"
+
+#: Key of the encrypted personal fields (ID number, phone); see accounts/crypto.py.
+LIANBING_FIELD_KEY = os.environ.get("LIANBING_FIELD_KEY", "")
+
+#: Models whose creates, updates and deletes go to the audit trail. Apps may
+#: also call lianbing.accounts.audit.register(Model) in AppConfig.ready().
+LIANBING_AUDITED_MODELS = [
+    "people.Unit",
+    "people.Cadre",
+    "people.WorkHistoryEntry",
+    "people.AbilityAssessment",
+    "people.Mentor",
+    "demand.Program",
+    "demand.Post",
+    "accounts.Profile",
+]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "web:dashboard"
+LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
@@ -133,9 +204,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# "no-referrer" makes browsers send "Origin: null" on form posts, which Django's
-# CSRF check refuses; "same-origin" never leaks addresses to other sites.
-SECURE_REFERRER_POLICY = "same-origin"
+# "no-referrer" makes browsers send "Origin: null" on form posts; the CSRF
+# middleware (accounts/csrf.py) accepts it when Sec-Fetch-Site is same-origin.
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Django's W003 looks for its own CSRF middleware by name; ours is a subclass of
+# it, and accounts.checks verifies that one is installed instead.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 
 LOGGING = {
     "version": 1,

@@ -9,13 +9,14 @@ from __future__ import annotations
 import secrets
 
 from .base import *  # noqa: F403
+from .base import LIANBING_FIELD_KEY as _BASE_FIELD_KEY
 from .base import SECRET_KEY as _BASE_SECRET_KEY
 from .base import VAR_DIR, database_from_env
 
 
-def _demo_secret_key() -> str:
-    """A per-installation key kept in var/, so sessions survive a restart."""
-    path = VAR_DIR / "secret_key.txt"
+def _demo_secret_key(name: str = "secret_key.txt") -> str:
+    """A per-installation key kept in var/, so sessions (and encrypted fields) survive a restart."""
+    path = VAR_DIR / name
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
@@ -26,6 +27,7 @@ def _demo_secret_key() -> str:
 DEBUG = True
 DATABASES = {"default": database_from_env(VAR_DIR / "lianbing.sqlite3", use_url=False)}
 SECRET_KEY = _BASE_SECRET_KEY or _demo_secret_key()
+LIANBING_FIELD_KEY = _BASE_FIELD_KEY or _demo_secret_key("field_key.txt")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

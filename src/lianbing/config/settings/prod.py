@@ -1,4 +1,12 @@
-"""Production: every secret and host from the environment; HTTPS assumed behind a proxy."""
+"""Production: every secret and host from the environment; HTTPS assumed behind a proxy.
+
+Required: ``LIANBING_SECRET_KEY`` (>= 50 random characters),
+``LIANBING_ALLOWED_HOSTS`` (comma-separated), ``DATABASE_URL`` and
+``LIANBING_FIELD_KEY`` (key of the encrypted personal fields; keep it apart
+from the database backups). Optional: ``LIANBING_TRUSTED_PROXIES`` (addresses
+of the reverse proxies whose X-Forwarded-For is believed),
+``LIANBING_SSL_REDIRECT=0`` when the proxy already redirects to HTTPS.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +23,15 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("LIANBING_ALLOWED_HOSTS", "").split(",") if h]
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("请设置环境变量 LIANBING_ALLOWED_HOSTS（以逗号分隔的域名）。")
+if not os.environ.get("DATABASE_URL", "").strip():
+    raise ImproperlyConfigured(
+        "请设置环境变量 DATABASE_URL，如 postgres://用户:密码@主机:5432/数据库名。"
+    )
+LIANBING_FIELD_KEY = os.environ.get("LIANBING_FIELD_KEY", "")
+if len(LIANBING_FIELD_KEY) < 32:
+    raise ImproperlyConfigured(
+        "请设置环境变量 LIANBING_FIELD_KEY（敏感字段加密密钥，至少 32 个字符），并与数据库备份分开保管。"
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("LIANBING_SSL_REDIRECT", "1") == "1"
@@ -23,3 +40,12 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    # Refused sign-ins and lockouts go to the log as well as the audit trail.
+    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+}

@@ -20,6 +20,10 @@ SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DATABASES = {"default": database_from_env(VAR_DIR / "test.sqlite3")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# A fixed, test-only key for the encrypted personal fields.
+LIANBING_FIELD_KEY = "test-only-field-key"
+# Transactional tests empty every table between tests, the audit trail included.
+LIANBING_AUDIT_FLUSHABLE = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
