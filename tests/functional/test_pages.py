@@ -192,3 +192,47 @@ def test_the_admin_is_available_to_an_administrator(client: Client) -> None:
     response = client.get(reverse("admin:people_cadre_changelist"))
 
     assert response.status_code == 200
+
+
+def test_the_cadre_list_exports_the_filtered_cadres_in_the_template_layout(
+    staff: Client, program_with_data: Program, tmp_path
+) -> None:
+    from lianbing.spreadsheets.reader import read_cadres
+
+    response = staff.get(reverse("web:cadre_export"), {"category": "economy"})
+    path = tmp_path / "cadres.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    rows = read_cadres(path).rows
+
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert [(r.id, r.name, r.origin_unit) for r in rows] == [("C002", "屠东君", "市经信局")]
+    assert rows[0].abilities == (80, 70, 75, 65, 60, 55, 85)
+
+
+def test_the_post_list_exports_every_post_of_the_program(
+    staff: Client, program_with_data: Program, tmp_path
+) -> None:
+    from lianbing.spreadsheets.reader import read_posts
+
+    response = staff.get(reverse("web:post_export"))
+    path = tmp_path / "posts.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    rows = read_posts(path).rows
+
+    assert {(r.id, r.unit, r.seats) for r in rows} == {
+        ("P001", "曹桥街道", 2),
+        ("P002", "数字化改革专班", 1),
+    }
+
+
+def test_exporting_a_cadre_without_assessment_explains_what_is_missing(
+    staff: Client, program_with_data: Program
+) -> None:
+    cadre = program_with_data.cadres.get(code="C001")
+    cadre.assessments.all().delete()
+
+    response = staff.get(reverse("web:cadre_export"), follow=True)
+
+    assert "还没有能力评定" in response.content.decode()
+    assert response.redirect_chain[-1][0].startswith(reverse("web:cadre_list"))

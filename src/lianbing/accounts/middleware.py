@@ -132,7 +132,7 @@ class AccountGateMiddleware:
         ):
             return HttpResponseRedirect(reverse("accounts:otp_setup"))
         try:
-            must_change = user.profile.must_change_password  # type: ignore[attr-defined]
+            must_change = user.profile.must_change_password
         except Profile.DoesNotExist:
             must_change = False
         if must_change:

@@ -48,6 +48,13 @@ def post_list(
     return qs
 
 
+def program_post_codes(program: Program | None) -> dict[int, str]:
+    """Post pk -> post code (岗位编号) of a program's posts, for 志愿岗位 columns."""
+    if program is None:
+        return {}
+    return dict(Post.objects.filter(program=program).values_list("pk", "code"))
+
+
 def post_detail(*, post_id: int) -> Post:
     """One post with its unit, mentor, program, core abilities and the cadres who asked for it."""
     qs = Post.objects.select_related("unit", "mentor", "program").prefetch_related(

@@ -17,70 +17,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from lianbing.demand.models import Post
 from lianbing.engine import assignment, pipeline, scoring, shortlist
 from lianbing.engine.profiles import CadreProfile, PostProfile
-from lianbing.people.models import Cadre
 
 from .models import MatchRun
 
 _MATRIX_NAMES = ("fit", "development", "complement", "total", "forbidden_reason")
-
-
-def cadre_profile(cadre: Cadre, *, program_post_codes: Mapping[int, str]) -> CadreProfile:
-    """The engine profile of a cadre.
-
-    Expects ``assessments`` (newest first), ``avoided_units`` and
-    ``preferred_posts`` prefetched and ``origin_unit`` selected;
-    ``program_post_codes`` maps the pks of the run's posts to their codes, so
-    only 志愿岗位 among them count.
-    """
-    assessments = list(cadre.assessments.all())
-    if not assessments:
-        raise ValueError(f"干部“{cadre.name}”还没有能力评定，请先录入七种能力得分。")
-    latest = assessments[0]
-    return CadreProfile(
-        id=cadre.code,
-        name=cadre.name,
-        origin_unit=cadre.origin_unit.name,
-        abilities=tuple(float(s) for s in latest.scores()),
-        category=cadre.category,
-        grassroots_years=float(cadre.grassroots_years),
-        expertise=cadre.expertise,
-        experience=cadre.experience,
-        shortcomings=cadre.shortcomings,
-        avoided_units=tuple(u.name for u in cadre.avoided_units.all()),
-        preferred_posts=tuple(
-            program_post_codes[p.pk]
-            for p in cadre.preferred_posts.all()
-            if p.pk in program_post_codes
-        ),
-        gender=cadre.gender,
-        birth_month=cadre.birth_month,
-        education=cadre.education,
-        major=cadre.major,
-        position=cadre.position,
-        rank=cadre.rank,
-    )
-
-
-def post_profile(post: Post) -> PostProfile:
-    """The engine profile of a post; expects ``unit``, ``mentor`` and ``core_abilities`` loaded."""
-    return PostProfile(
-        id=post.code,
-        name=post.name,
-        unit=post.unit.name,
-        category=post.category,
-        unit_kind=post.unit.kind,
-        duties=post.duties,
-        key_tasks=post.key_tasks,
-        expertise_needed=post.expertise_needed,
-        core_abilities=tuple((c.ability, float(c.weight)) for c in post.core_abilities.all()),
-        develops=post.develops,
-        seats=post.seats,
-        duration_months=post.duration_months,
-        mentor=post.mentor.name if post.mentor else "",
-    )
 
 
 def match_params(run: MatchRun) -> pipeline.MatchParams:

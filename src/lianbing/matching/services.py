@@ -19,9 +19,11 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from lianbing.demand.adapters import post_profile
 from lianbing.demand.models import Post, Program
 from lianbing.engine import pipeline, scoring, shortlist
 from lianbing.engine.profiles import CadreProfile, PostProfile
+from lianbing.people.adapters import cadre_profile
 from lianbing.people.models import AbilityAssessment, Cadre
 from lianbing.spreadsheets.match_report import write_match_workbook
 from lianbing.training import services as training_services
@@ -307,8 +309,8 @@ def _run_inputs(
     return (
         [c.pk for c in cadres],
         [p.pk for p in posts],
-        [adapters.cadre_profile(c, program_post_codes=post_codes) for c in cadres],
-        [adapters.post_profile(p) for p in posts],
+        [cadre_profile(c, program_post_codes=post_codes) for c in cadres],
+        [post_profile(p) for p in posts],
     )
 
 

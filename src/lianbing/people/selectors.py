@@ -51,6 +51,15 @@ def cadre_detail(*, cadre_id: int) -> Cadre:
     return get_object_or_404(qs, pk=cadre_id)
 
 
+def cadres_for_export(cadres: QuerySet[Cadre]) -> QuerySet[Cadre]:
+    """``cadres`` with what their engine profile needs, loaded up front."""
+    return cadres.prefetch_related(
+        Prefetch("assessments", queryset=AbilityAssessment.objects.order_by("-assessed_on", "-id")),
+        "avoided_units",
+        "preferred_posts",
+    )
+
+
 def latest_assessment(cadre: Cadre) -> AbilityAssessment | None:
     """The newest assessment among those prefetched by :func:`cadre_detail`."""
     assessments = list(cadre.assessments.all())

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from lianbing.accounts import access
 from lianbing.accounts.audit import audited_view
 from lianbing.accounts.models import Role
 from lianbing.accounts.policy import require_roles
 from lianbing.demand import selectors as demand_selectors
+from lianbing.demand.models import Post
 from lianbing.engine import taxonomy
 from lianbing.people import selectors as people_selectors
+from lianbing.people.adapters import MissingAssessmentError
+from lianbing.people.models import Cadre
 
-from . import charts
+from . import charts, exports
 
 PAGE_SIZE = 25
 
@@ -44,17 +54,43 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _cadres_filtered(request: HttpRequest) -> tuple[QuerySet[Cadre], dict[str, Any]]:
+    filters: dict[str, Any] = {
+        "search": request.GET.get("q", "").strip(),
+        "category": request.GET.get("category", ""),
+        "unit_id": _int_param(request, "unit"),
+    }
+    cadres = people_selectors.cadre_list(**filters, within=access.visible_cadres(request.user))
+    return cadres, filters
+
+
+def _posts_filtered(request: HttpRequest) -> tuple[QuerySet[Post], dict[str, Any]]:
+    filters: dict[str, Any] = {
+        "program": demand_selectors.current_program(),
+        "search": request.GET.get("q", "").strip(),
+        "category": request.GET.get("category", ""),
+        "unit_kind": request.GET.get("kind", ""),
+        "unit_id": _int_param(request, "unit"),
+    }
+    posts = demand_selectors.post_list(**filters).filter(
+        pk__in=access.visible_posts(request.user).values("pk")
+    )
+    return posts, filters
+
+
+def _xlsx(content: bytes, filename: str) -> FileResponse:
+    return FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
 @require_roles(Role.STAFF, Role.HOST_CONTACT, Role.MENTOR)
 def cadre_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
-    category = request.GET.get("category", "")
-    unit_id = _int_param(request, "unit")
-    cadres = people_selectors.cadre_list(
-        search=search,
-        category=category,
-        unit_id=unit_id,
-        within=access.visible_cadres(request.user),
-    )
+    cadres, filters = _cadres_filtered(request)
+    search, category, unit_id = filters["search"], filters["category"], filters["unit_id"]
     page = Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -87,16 +123,25 @@ def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
     )
 
 
+@require_roles(Role.STAFF)
+def cadre_export(request: HttpRequest) -> HttpResponseBase:
+    cadres = _cadres_filtered(request)[0]
+    post_codes = demand_selectors.program_post_codes(demand_selectors.current_program())
+    try:
+        content = exports.cadres_workbook(
+            people_selectors.cadres_for_export(cadres), program_post_codes=post_codes
+        )
+    except MissingAssessmentError as exc:
+        messages.error(request, _("%(reason)s 导出未完成。") % {"reason": exc})
+        return redirect(f"{reverse('web:cadre_list')}?{request.GET.urlencode()}")
+    return _xlsx(content, "干部名册.xlsx")
+
+
 @require_roles(Role.STAFF, Role.HOST_CONTACT, Role.MENTOR)
 def post_list(request: HttpRequest) -> HttpResponse:
-    program = demand_selectors.current_program()
-    search = request.GET.get("q", "").strip()
-    category = request.GET.get("category", "")
-    unit_kind = request.GET.get("kind", "")
-    unit_id = _int_param(request, "unit")
-    posts = demand_selectors.post_list(
-        program=program, search=search, category=category, unit_id=unit_id, unit_kind=unit_kind
-    ).filter(pk__in=access.visible_posts(request.user).values("pk"))
+    posts, filters = _posts_filtered(request)
+    program, search, category = filters["program"], filters["search"], filters["category"]
+    unit_kind, unit_id = filters["unit_kind"], filters["unit_id"]
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -113,6 +158,12 @@ def post_list(request: HttpRequest) -> HttpResponse:
             "units": people_selectors.host_units(),
         },
     )
+
+
+@require_roles(Role.STAFF)
+def post_export(request: HttpRequest) -> HttpResponseBase:
+    posts = _posts_filtered(request)[0]
+    return _xlsx(exports.posts_workbook(posts), "练兵岗位.xlsx")
 
 
 @require_roles(Role.STAFF, Role.HOST_CONTACT, Role.MENTOR)

@@ -1,0 +1,50 @@
+"""ORM rows of this app as the engine's types."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from lianbing.engine.profiles import CadreProfile
+
+from .models import Cadre
+
+
+class MissingAssessmentError(ValueError):
+    """A cadre with no ability assessment cannot be described to the engine."""
+
+
+def cadre_profile(cadre: Cadre, *, program_post_codes: Mapping[int, str]) -> CadreProfile:
+    """The engine profile of a cadre.
+
+    Expects ``assessments`` (newest first), ``avoided_units`` and
+    ``preferred_posts`` prefetched and ``origin_unit`` selected;
+    ``program_post_codes`` maps the pks of the run's posts to their codes, so
+    only 志愿岗位 among them count.
+    """
+    assessments = list(cadre.assessments.all())
+    if not assessments:
+        raise MissingAssessmentError(f"干部“{cadre.name}”还没有能力评定，请先录入七种能力得分。")
+    latest = assessments[0]
+    return CadreProfile(
+        id=cadre.code,
+        name=cadre.name,
+        origin_unit=cadre.origin_unit.name,
+        abilities=tuple(float(s) for s in latest.scores()),
+        category=cadre.category,
+        grassroots_years=float(cadre.grassroots_years),
+        expertise=cadre.expertise,
+        experience=cadre.experience,
+        shortcomings=cadre.shortcomings,
+        avoided_units=tuple(u.name for u in cadre.avoided_units.all()),
+        preferred_posts=tuple(
+            program_post_codes[p.pk]
+            for p in cadre.preferred_posts.all()
+            if p.pk in program_post_codes
+        ),
+        gender=cadre.gender,
+        birth_month=cadre.birth_month,
+        education=cadre.education,
+        major=cadre.major,
+        position=cadre.position,
+        rank=cadre.rank,
+    )
