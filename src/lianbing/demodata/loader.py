@@ -8,20 +8,23 @@ number of times and leave the same data.
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from lianbing.demand import services as demand_services
-from lianbing.demand.models import Program
+from lianbing.demand.models import Post, Program
 from lianbing.engine import scoring
 from lianbing.people import services as people_services
 from lianbing.people.models import AssessmentSource, Cadre, Mentor, Unit
+from lianbing.survey import services as survey_services
 
 from .generator import DemoProgram, UnitSpec, generate
 
 DEMO_SEED = 2021
+_CITY_TIME = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -109,8 +112,9 @@ def demo_program_load(*, seed: int = DEMO_SEED) -> DemoLoadResult:
     for profile in demo.cadres:
         for post_id in profile.preferred_posts:
             wanted_by[post_id].append(cadres[profile.id])
+    posts: dict[str, Post] = {}
     for post_profile in demo.posts:
-        post = demand_services.post_create(
+        post = posts[post_profile.id] = demand_services.post_create(
             program=program,
             profile=post_profile,
             unit=units[post_profile.unit],
@@ -119,4 +123,131 @@ def demo_program_load(*, seed: int = DEMO_SEED) -> DemoLoadResult:
         if wanted_by[post_profile.id]:
             demand_services.post_set_preferred_by(post=post, cadres=wanted_by[post_profile.id])
 
+    _load_survey(demo, program, units, posts)
     return DemoLoadResult(created=True, program=program, cadres=len(cadres), posts=len(demo.posts))
+
+
+@dataclass(frozen=True)
+class _OpenNeed:
+    """A demand of the demo survey that no post answers yet."""
+
+    unit: str
+    title: str
+    key_task: str
+    category: str
+    tags: str
+    seats: int
+    priority: int
+    status: str  # "submitted", "returned" or "draft"
+    comment: str = ""
+
+
+# Needs the host units filed that the department has not turned into posts:
+# they make the gap analysis show what the pool cannot cover.
+_OPEN_NEEDS: tuple[_OpenNeed, ...] = (
+    _OpenNeed(
+        "独山港镇",
+        "港航物流岗",
+        "推进独山港区集装箱码头扩建与海河联运，服务临港企业物流需求",
+        "economy",
+        "港航物流",
+        2,
+        3,
+        "submitted",
+    ),
+    _OpenNeed(
+        "平湖经济技术开发区",
+        "跨境电商岗",
+        "培育跨境电商产业园，年内引进跨境电商企业20家",
+        "economy",
+        "跨境电商",
+        1,
+        2,
+        "submitted",
+    ),
+    _OpenNeed(
+        "乍浦镇",
+        "海塘安澜岗",
+        "推进海塘安澜工程建设，做好汛期防汛防台和应急值守",
+        "construction",
+        "水利工程",
+        1,
+        3,
+        "returned",
+        "请补充本单位在该条线的现有人员情况和所需专长后重新提交。",
+    ),
+    _OpenNeed(
+        "当湖街道",
+        "未来社区岗",
+        "创建未来社区试点，推进老旧小区改造和社区智慧服务",
+        "social",
+        "未来社区",
+        1,
+        2,
+        "draft",
+    ),
+    _OpenNeed(
+        "新埭镇",
+        "农村电商岗",
+        "发展农村电商，带动特色农产品线上销售和村集体增收",
+        "livelihood",
+        "农村电商",
+        1,
+        1,
+        "submitted",
+    ),
+)
+
+
+def _load_survey(
+    demo: DemoProgram, program: Program, units: dict[str, Unit], posts: dict[str, Post]
+) -> None:
+    """The survey the program's posts came from, plus a few needs still open."""
+    deadline = datetime.datetime.combine(
+        demo.start - datetime.timedelta(days=14), datetime.time(17, 0), tzinfo=_CITY_TIME
+    )
+    filed = deadline - datetime.timedelta(days=7)
+    reviewed = deadline + datetime.timedelta(days=3)
+    survey_round = survey_services.survey_round_create(
+        name=f"{demo.start.year}年度人才缺口调研", deadline_at=deadline, program=program
+    )
+    for index, profile in enumerate(demo.posts):
+        demand = survey_services.demand_create(
+            survey_round=survey_round,
+            unit=units[profile.unit],
+            filed_by=None,
+            data=survey_services.DemandInput(
+                title=profile.name,
+                key_task=profile.key_tasks or profile.name,
+                category=profile.category,
+                seats=profile.seats,
+                duration_months=profile.duration_months,
+                duties=profile.duties,
+                expertise_needed=profile.expertise_needed,
+                abilities=profile.core_abilities,
+                current_staffing=index % 3,
+            ),
+            submit=True,
+            now=filed,
+        )
+        survey_services.demand_accept(demand=demand, now=reviewed)
+        survey_services.demand_link_post(demand=demand, post=posts[profile.id], now=reviewed)
+    for need in _OPEN_NEEDS:
+        demand = survey_services.demand_create(
+            survey_round=survey_round,
+            unit=units[need.unit],
+            filed_by=None,
+            data=survey_services.DemandInput(
+                title=need.title,
+                key_task=need.key_task,
+                category=need.category,
+                seats=need.seats,
+                duration_months=12,
+                tags=need.tags,
+                priority=need.priority,
+            ),
+            submit=need.status != "draft",
+            now=filed,
+        )
+        if need.status == "returned":
+            survey_services.demand_return(demand=demand, comment=need.comment, now=reviewed)

@@ -305,6 +305,31 @@ def _program_for(survey_round: SurveyRound, program: Program | None) -> Program:
 
 
 @transaction.atomic
+def demand_link_post(*, demand: Demand, post: Post, now: datetime.datetime | None = None) -> Demand:
+    """Record that an accepted demand is met by a post that already exists.
+
+    For posts set up before the survey or imported from the department's
+    spreadsheets: the post then shows the demand it answers, as a converted one.
+    """
+    current = _locked(demand)
+    if current.status != DemandStatus.ACCEPTED:
+        raise DemandError(
+            _("只能为已采纳的需求关联岗位，该需求%(status)s。")
+            % {"status": current.get_status_display()}
+        )
+    if post.unit_id != current.unit_id:
+        raise DemandError(_("岗位与需求不属于同一单位，不能关联。"))
+    if Demand.objects.filter(post=post).exclude(pk=current.pk).exists():
+        raise DemandError(_("该岗位已关联其他需求。"))
+    current.status = DemandStatus.CONVERTED
+    current.post = post
+    current.reviewed_at = current.reviewed_at or now or timezone.now()
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
 def demand_convert(*, demand: Demand, program: Program | None = None) -> Post:
     """Turn one accepted demand into a post of the program (default: the round's program)."""
     current = (

@@ -221,3 +221,53 @@ def test_an_origin_department_cannot_file_demands() -> None:
         services.demand_create(
             survey_round=factories.survey_round(), unit=department, filed_by=None, data=GOOD
         )
+
+
+def test_an_accepted_demand_can_be_met_by_a_post_that_already_exists(
+    town: factories.Unit,
+) -> None:
+    program = factories.program()
+    post = factories.post(program_=program, host=town)
+    demand = services.demand_create(
+        survey_round=factories.survey_round(program_=program),
+        unit=town,
+        filed_by=None,
+        data=GOOD,
+        submit=True,
+    )
+    services.demand_accept(demand=demand)
+
+    services.demand_link_post(demand=demand, post=post)
+
+    demand.refresh_from_db()
+    assert demand.status == DemandStatus.CONVERTED
+    assert post.source_demand == demand
+    with pytest.raises(services.DemandError, match="不能重复转换"):
+        services.demand_convert(demand=demand)
+
+
+def test_a_demand_cannot_be_met_by_a_post_of_another_unit_or_one_already_linked(
+    town: factories.Unit,
+) -> None:
+    program = factories.program()
+    survey_round = factories.survey_round(program_=program)
+    elsewhere = factories.post(program_=program, host=factories.unit(kind="town"))
+    mine = factories.post(program_=program, host=town)
+    first, second = (
+        services.demand_accept(
+            demand=services.demand_create(
+                survey_round=survey_round, unit=town, filed_by=None, data=GOOD, submit=True
+            )
+        )
+        for _ in range(2)
+    )
+    services.demand_link_post(demand=first, post=mine)
+
+    with pytest.raises(services.DemandError, match="不属于同一单位"):
+        services.demand_link_post(demand=second, post=elsewhere)
+    with pytest.raises(services.DemandError, match="已关联其他需求"):
+        services.demand_link_post(demand=second, post=mine)
+
+    second.refresh_from_db()
+    assert second.status == DemandStatus.ACCEPTED
+    assert second.post is None
