@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -107,6 +108,23 @@ def pipeline_run(folder: Path) -> dict[str, Any]:
     }
 
 
+def _timed(run: Any) -> tuple[Any, float]:
+    """Result and seconds of ``run()``; a call under 0.5 s is repeated and the median kept,
+    so that millisecond timings are not one cold call."""
+    start = time.perf_counter()
+    result = run()
+    seconds = time.perf_counter() - start
+    if seconds >= 0.5:
+        return result, seconds
+    samples = [seconds]
+    deadline = time.perf_counter() + 2.0
+    while len(samples) < 50 and time.perf_counter() < deadline:
+        start = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - start)
+    return result, statistics.median(samples)
+
+
 def reference_run(folder: Path) -> dict[str, Any]:
     """``assignment.solve`` and scipy's ``linear_sum_assignment`` on the same matrix."""
     import numpy as np
@@ -118,15 +136,17 @@ def reference_run(folder: Path) -> dict[str, Any]:
     allowed = np.load(folder / "allowed.npy")
     seats = np.load(folder / "seats.npy")
 
-    start = time.perf_counter()
-    solved = assignment.solve(total, seats=seats, allowed=allowed)
-    solve_seconds = time.perf_counter() - start
+    solved, solve_seconds = _timed(lambda: assignment.solve(total, seats=seats, allowed=allowed))
 
-    start = time.perf_counter()
-    columns = np.repeat(np.arange(total.shape[1]), seats)
-    expanded = np.where(allowed[:, columns], total[:, columns].astype(np.float64), FORBIDDEN_SCORE)
-    rows, cols = linear_sum_assignment(expanded, maximize=True)
-    scipy_seconds = time.perf_counter() - start
+    def scipy_run() -> tuple[Any, Any, Any]:
+        columns = np.repeat(np.arange(total.shape[1]), seats)
+        expanded = np.where(
+            allowed[:, columns], total[:, columns].astype(np.float64), FORBIDDEN_SCORE
+        )
+        rows, cols = linear_sum_assignment(expanded, maximize=True)
+        return expanded, rows, cols
+
+    (expanded, rows, cols), scipy_seconds = _timed(scipy_run)
     keep = expanded[rows, cols] > FORBIDDEN_SCORE / 2
     scipy_total = float(expanded[rows[keep], cols[keep]].sum())
     return {
@@ -212,7 +232,8 @@ def _render(rows: list[dict[str, Any]], when: str, loads: tuple[float, float]) -
         "resident set. *Assignment* and *scipy* are timed in another fresh process on the same "
         "score matrix: `assignment.solve(total, seats=..., allowed=...)` as the pipeline calls "
         "it, and `scipy.optimize.linear_sum_assignment` on the matrix expanded to one column "
-        "per seat, forbidden pairs scored -10^6; both totals are compared.",
+        "per seat, forbidden pairs scored -10^6; both totals are compared. A call shorter "
+        "than 0.5 s is repeated (up to 2 s) and its median reported, for both.",
         "",
         "Targets: 10,000 x 2,000 end to end under 60 s and 2 GiB; assignment within 3x of scipy.",
         "",
@@ -277,7 +298,9 @@ def _render(rows: list[dict[str, Any]], when: str, loads: tuple[float, float]) -
         "- Reading uses openpyxl's read-only mode; at 10,000 cadres it is a visible share of the "
         "run (pure-Python XML parsing, one cell at a time).",
         "- The assignment solver picks scipy itself for small expanded matrices (up to 10^6 "
-        "entries) and a certified min-cost flow above; see `lianbing.engine.assignment`.",
+        "entries) and a certified min-cost flow above; see `lianbing.engine.assignment`. "
+        "Its time includes the greedy baseline it reports beside the optimum (post by post, "
+        "the best free cadre); at 100 x 100 that walk is most of the gap to bare scipy.",
         "",
         "Re-run with `.venv/bin/python bench/engine.py`; it rewrites this section only.",
         "",

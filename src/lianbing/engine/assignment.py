@@ -53,6 +53,8 @@ _MAX_RESOLUTION: Final[int] = 2**31
 _CP_SAT_MAX_PAIRS: Final[int] = 200_000
 _CP_SAT_TOP_K: Final[int] = 40
 _EMPTY: Final = np.zeros(0, dtype=np.int64)
+#: Up to this many pairs the greedy baseline runs on Python lists (see _greedy_small).
+_SMALL_GREEDY_ENTRIES: Final[int] = 250_000
 
 
 class AssignmentInputError(ValueError):
@@ -424,25 +426,56 @@ def _greedy_total(
     for cadre, post in pins:
         free[cadre] = False
         free_seats[post] -= 1
-    # A contiguous transposed copy makes each post's column a cheap read.
-    columns = _transposed(scores)
-    usable_columns = None if usable is None else _transposed(usable)
+    if n == 0:
+        return total
+    # One contiguous transposed copy with forbidden pairs at -inf makes each
+    # post's column a cheap read; taken cadres are then masked by adding -inf.
+    columns = _transposed(scores).astype(np.float64, copy=True)
+    if usable is not None:
+        columns[~_transposed(usable)] = -np.inf
+    if n * m <= _SMALL_GREEDY_ENTRIES:
+        return total + _greedy_small(columns, free_seats, free)
+    taken = np.where(free, 0.0, -np.inf)
     for post in range(m):
         want = int(free_seats[post])
         if want <= 0:
             continue
-        ok = free if usable_columns is None else (free & usable_columns[post])
-        count = int(ok.sum())
-        if count == 0:
-            continue
-        column = np.where(ok, columns[post], -np.inf)
-        take = min(want, count)
-        if take == 1:
+        column = columns[post] + taken
+        if want == 1:
             best = np.array([int(np.argmax(column))])
         else:
-            best = np.argpartition(-column, take - 1)[:take]
-        total += float(column[best].sum())
-        free[best] = False
+            best = np.argpartition(-column, min(want, n) - 1)[: min(want, n)]
+        best = best[np.isfinite(column[best])]
+        if best.size:
+            total += float(column[best].sum())
+            taken[best] = -np.inf
+    return total
+
+
+def _greedy_small(columns: FloatArray, free_seats: IntArray, free: BoolArray) -> float:
+    """The greedy walk on plain Python lists: at city scale numpy's per-call cost dominates.
+
+    ``columns`` is (posts, cadres) with forbidden pairs at -inf; each post walks
+    its cadres best first (stable order, so ties go to the first cadre as
+    ``argmax`` would) and takes the free ones it has seats for.
+    """
+    order = np.argsort(-columns, axis=1, kind="stable").tolist()
+    values = columns.tolist()
+    taken = set(np.flatnonzero(~free).tolist())
+    total = 0.0
+    for post, want in enumerate(free_seats.tolist()):
+        row = values[post]
+        for cadre in order[post] if want > 0 else ():
+            value = row[cadre]
+            if value == -math.inf:
+                break
+            if cadre in taken:
+                continue
+            total += value
+            taken.add(cadre)
+            want -= 1
+            if want == 0:
+                break
     return total
 
 

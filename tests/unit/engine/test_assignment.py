@@ -392,3 +392,44 @@ def test_every_assignment_respects_seats_cadres_forbidden_pairs_and_pins(instanc
 
     assert result.status == "optimal"
     check_valid(result, scores, seats, allowed, pinned)
+
+
+def _greedy_reference(scores, seats, allowed):
+    """Post by post, each seat takes the best remaining allowed cadre (plain Python)."""
+    n, m = scores.shape
+    taken: set[int] = set()
+    total = 0.0
+    for post in range(m):
+        for _ in range(int(seats[post])):
+            options = [c for c in range(n) if c not in taken and allowed[c, post]]
+            if not options:
+                break
+            best = max(options, key=lambda c: (scores[c, post], -c))
+            taken.add(best)
+            total += scores[best, post]
+    return total
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 9),
+    m=st.integers(1, 7),
+    seed=st.integers(0, 10_000),
+    small_path=st.booleans(),
+)
+def test_the_greedy_baseline_equals_a_plain_python_greedy(
+    n: int, m: int, seed: int, small_path: bool
+) -> None:
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(0, 6, size=(n, m)).astype(float)  # ties on purpose
+    seats = rng.integers(1, 3, size=m)
+    allowed = rng.random((n, m)) > 0.25
+    threshold = assignment._SMALL_GREEDY_ENTRIES
+
+    try:
+        assignment._SMALL_GREEDY_ENTRIES = threshold if small_path else 0
+        result = solve(scores, seats=seats, allowed=allowed)
+    finally:
+        assignment._SMALL_GREEDY_ENTRIES = threshold
+
+    assert result.greedy_total == pytest.approx(_greedy_reference(scores, seats, allowed))
