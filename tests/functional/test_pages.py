@@ -236,3 +236,24 @@ def test_exporting_a_cadre_without_assessment_explains_what_is_missing(
 
     assert "还没有能力评定" in response.content.decode()
     assert response.redirect_chain[-1][0].startswith(reverse("web:cadre_list"))
+
+
+def test_the_sidebar_shows_an_auditor_the_audit_trail_and_nothing_of_the_program(
+    client: Client,
+) -> None:
+    client.force_login(factories.account("auditor"))
+
+    html = client.get(reverse("accounts:audit_list")).content.decode()
+
+    sidebar = html[html.index('id="lb-sidebar"') :]
+    assert "审计日志" in sidebar
+    assert "干部库" not in sidebar
+    assert "新建匹配" not in sidebar
+
+
+def test_the_account_menu_holds_the_password_change_and_sign_out(staff: Client) -> None:
+    html = staff.get(reverse("web:dashboard")).content.decode()
+
+    menu = html[html.index('class="dropdown-menu') :]
+    assert "修改密码" in menu
+    assert "退出" in menu

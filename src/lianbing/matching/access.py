@@ -9,13 +9,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from lianbing.accounts.models import Role
 from lianbing.accounts.roles import has_role
 
 from .models import MatchExport, MatchRun
 
-DENIED = "只有组织部干部科可以使用人岗匹配。如需使用，请联系安全管理员分配角色。"
+DENIED = _("只有组织部干部科可以使用人岗匹配。如需使用，请联系安全管理员分配角色。")
 
 
 def can_use_matching(user: Any) -> bool:

@@ -6,6 +6,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from lianbing.engine import taxonomy
 
 from .models import RunPlacement
@@ -18,9 +20,10 @@ def pair_radar(
     cadre_name: str, post_name: str, rows: Sequence[tuple[str, float, float]]
 ) -> dict[str, Any]:
     """Radar: the cadre's seven abilities against the post's core abilities (relative weight)."""
+    post_series = _("%(post)s（核心能力）") % {"post": post_name}
     return {
         "tooltip": {},
-        "legend": {"data": [cadre_name, f"{post_name}（核心能力）"], "bottom": 0},
+        "legend": {"data": [cadre_name, post_series], "bottom": 0},
         "radar": {
             "indicator": [{"name": label, "max": taxonomy.ABILITY_MAX} for label, _, _ in rows],
             "radius": "60%",
@@ -34,7 +37,7 @@ def pair_radar(
                         "name": cadre_name,
                         "areaStyle": {"opacity": 0.2},
                     },
-                    {"value": [w for _, _, w in rows], "name": f"{post_name}（核心能力）"},
+                    {"value": [w for _, _, w in rows], "name": post_series},
                 ],
             }
         ],

@@ -164,7 +164,7 @@ class MatchRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"匹配方案 #{self.pk}"
+        return self.title or _("匹配方案 #%(pk)s") % {"pk": self.pk}
 
     def get_absolute_url(self) -> str:
         return reverse("matching:run_detail", args=[self.pk])
@@ -217,7 +217,7 @@ class RunSnapshot(models.Model):
         verbose_name_plural = _("方案快照")
 
     def __str__(self) -> str:
-        return f"{self.run} 快照"
+        return _("%(run)s 快照") % {"run": self.run}
 
 
 class _PairScores(models.Model):
@@ -397,7 +397,7 @@ class MatchExport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.run} 导出 #{self.pk}"
+        return _("%(run)s 导出 #%(pk)s") % {"run": self.run, "pk": self.pk}
 
     @property
     def is_active(self) -> bool:

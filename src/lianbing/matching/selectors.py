@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from lianbing.demand.models import Post, Program
 from lianbing.engine import scoring, taxonomy
@@ -292,9 +293,9 @@ def run_charts(*, run: MatchRun) -> RunCharts:
         run=run,
         sankey=charts.category_unit_sankey(placements),
         heatmap=charts.category_unit_heatmap(placements),
-        fit_histogram=charts.score_histogram([p.fit for p in placements], "专长匹配"),
+        fit_histogram=charts.score_histogram([p.fit for p in placements], _("专长匹配")),
         development_histogram=charts.score_histogram(
-            [p.development for p in placements], "短板提升"
+            [p.development for p in placements], _("短板提升")
         ),
         placed=len(placements),
     )

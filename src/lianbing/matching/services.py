@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianbing.demand.adapters import post_profile
 from lianbing.demand.models import Post, Program
@@ -58,7 +59,7 @@ class MatchRunLockedError(MatchingError):
 def _ensure_editable(run: MatchRun) -> None:
     if run.is_finalised:
         raise MatchRunLockedError(
-            "该方案已定案，不能再修改。如需调整，请新建匹配方案取代它，并写明取代理由。"
+            _("该方案已定案，不能再修改。如需调整，请新建匹配方案取代它，并写明取代理由。")
         )
 
 
@@ -87,7 +88,8 @@ class RunSettings:
 def _validated_settings(values: RunSettings) -> dict[str, Any]:
     if values.per_post < MIN_PER_POST:
         raise MatchRunInputError(
-            f"每个名额的候选人数不能少于 {MIN_PER_POST}（平衡表不低于1:2），请改为 2 或更多。"
+            _("每个名额的候选人数不能少于 %(minimum)s（平衡表不低于1:2），请改为 2 或更多。")
+            % {"minimum": MIN_PER_POST}
         )
     minimums = {k: int(v) for k, v in values.min_per_category.items() if v}
     try:
@@ -105,9 +107,11 @@ def _validated_settings(values: RunSettings) -> dict[str, Any]:
             min_per_category=minimums,
         )
     except ValueError as exc:
-        raise MatchRunInputError(f"参数有误：{exc}。请修改后再运行。") from None
+        raise MatchRunInputError(
+            _("参数有误：%(error)s。请修改后再运行。") % {"error": exc}
+        ) from None
     if values.max_per_origin_unit == 0:
-        raise MatchRunInputError("同一派出单位最多选派人数至少为 1；不限制请留空。")
+        raise MatchRunInputError(_("同一派出单位最多选派人数至少为 1；不限制请留空。"))
     return {
         "per_post": params.per_post,
         "max_per_cadre": params.max_per_cadre,
@@ -173,36 +177,36 @@ def _match_run_record(
     post_list = list(Post.objects.filter(program=program) if posts is None else posts)
     if not post_list:
         raise MatchRunInputError(
-            "没有选择任何岗位，无法匹配。请至少选择一个岗位，或先为本批次录入岗位。"
+            _("没有选择任何岗位，无法匹配。请至少选择一个岗位，或先为本批次录入岗位。")
         )
     if any(p.program_id != program.pk for p in post_list):
-        raise MatchRunInputError("所选岗位不全属于本批次，请只选择本批次的岗位。")
+        raise MatchRunInputError(_("所选岗位不全属于本批次，请只选择本批次的岗位。"))
     pool_ids = set(program.cadres.values_list("pk", flat=True))
     cadre_list = list(program.cadres.all() if cadres is None else cadres)
     if not cadre_list:
         raise MatchRunInputError(
-            "没有选择任何干部，无法匹配。请至少选择一名干部，或先把干部加入本批次的干部库。"
+            _("没有选择任何干部，无法匹配。请至少选择一名干部，或先把干部加入本批次的干部库。")
         )
     if any(c.pk not in pool_ids for c in cadre_list):
-        raise MatchRunInputError("所选干部不全在本批次的干部库中，请先把他们加入干部库。")
+        raise MatchRunInputError(_("所选干部不全在本批次的干部库中，请先把他们加入干部库。"))
     fields = _validated_settings(run_settings)
     if supersedes is not None:
         supersedes = MatchRun.objects.select_for_update().get(pk=supersedes.pk)
         if supersedes.program_id != program.pk or not supersedes.is_finalised:
-            raise MatchRunInputError("只能取代本批次已定案的方案。")
+            raise MatchRunInputError(_("只能取代本批次已定案的方案。"))
         if supersedes.superseded_at is not None:
-            raise MatchRunInputError("该定案方案已被取代，请选择现行的定案方案。")
+            raise MatchRunInputError(_("该定案方案已被取代，请选择现行的定案方案。"))
         if not supersede_reason:
-            raise MatchRunInputError("取代已定案的方案必须写明理由。")
+            raise MatchRunInputError(_("取代已定案的方案必须写明理由。"))
     elif supersede_reason:
-        raise MatchRunInputError("没有选择要取代的定案方案，请清空取代理由或选择方案。")
+        raise MatchRunInputError(_("没有选择要取代的定案方案，请清空取代理由或选择方案。"))
     run = MatchRun(
         program=program,
         title=title.strip(),
         created_by=created_by,
         supersedes=supersedes,
         supersede_reason=supersede_reason if supersedes else "",
-        progress_message="排队等待计算",
+        progress_message=_("排队等待计算"),
         **fields,
     )
     run.full_clean()
@@ -234,7 +238,7 @@ def match_run_execute(*, run_id: int) -> str:
         status=RunStatus.RUNNING,
         started_at=timezone.now(),
         progress=5,
-        progress_message="读取干部与岗位",
+        progress_message=_("读取干部与岗位"),
     )
     if not started:
         return MatchRun.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
@@ -250,10 +254,10 @@ def match_run_execute(*, run_id: int) -> str:
 
     try:
         cadre_pks, post_pks, cadres, posts = _run_inputs(run)
-        report("读取完成")
+        report(_("读取完成"))
         params = adapters.match_params(run)
         result = pipeline.run(cadres, posts, params, progress=report)
-        report("保存结果")
+        report(_("保存结果"))
         inputs = adapters.profiles_to_json(cadre_pks, post_pks, cadres, posts, result.categories)
         with transaction.atomic():
             RunSnapshot.objects.update_or_create(
@@ -267,20 +271,25 @@ def match_run_execute(*, run_id: int) -> str:
             _store_outcome(run, cadre_pks, post_pks, result, pinned=set())
             run.status = RunStatus.DONE
             run.progress = 100
-            run.progress_message = "计算完成"
+            run.progress_message = _("计算完成")
             run.finished_at = timezone.now()
             run.save()
     except _Cancelled:
         MatchRun.objects.filter(pk=run_id).update(
-            status=RunStatus.CANCELLED, progress_message="已取消", finished_at=timezone.now()
+            status=RunStatus.CANCELLED, progress_message=_("已取消"), finished_at=timezone.now()
         )
     except Exception as exc:
         logger.exception("match run %s failed", run_id)
-        message = str(exc) if isinstance(exc, ValueError) else f"计算出错（{type(exc).__name__}）"
+        message = (
+            str(exc)
+            if isinstance(exc, ValueError)
+            else _("计算出错（%(error)s）") % {"error": type(exc).__name__}
+        )
         MatchRun.objects.filter(pk=run_id).update(
             status=RunStatus.FAILED,
-            error=f"{message}。请检查干部和岗位数据后新建方案重试；仍失败请联系系统管理员。",
-            progress_message="计算失败",
+            error=_("%(message)s。请检查干部和岗位数据后新建方案重试；仍失败请联系系统管理员。")
+            % {"message": message},
+            progress_message=_("计算失败"),
             finished_at=timezone.now(),
         )
     return MatchRun.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
@@ -380,15 +389,15 @@ def match_run_cancel(*, run: MatchRun) -> MatchRun:
     if MatchRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
         status=RunStatus.CANCELLED,
         cancel_requested=True,
-        progress_message="已取消",
+        progress_message=_("已取消"),
         finished_at=timezone.now(),
     ):
         run.refresh_from_db()
         return run
     if not MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-        cancel_requested=True, progress_message="正在取消……"
+        cancel_requested=True, progress_message=_("正在取消……")
     ):
-        raise MatchRunCancelError("该方案已经计算结束，无需取消。")
+        raise MatchRunCancelError(_("该方案已经计算结束，无需取消。"))
     run.refresh_from_db()
     return run
 
@@ -404,14 +413,14 @@ def _load_snapshot(run: MatchRun) -> adapters.Snapshot:
     try:
         row = RunSnapshot.objects.get(run=run)
     except RunSnapshot.DoesNotExist:
-        raise MatchingError("该方案还没有计算结果，请等待计算完成。") from None
+        raise MatchingError(_("该方案还没有计算结果，请等待计算完成。")) from None
     return adapters.snapshot_from_row(row.inputs, row.matrices, row.state)
 
 
 def _ensure_reviewable(run: MatchRun) -> None:
     _ensure_editable(run)
     if run.status != RunStatus.DONE:
-        raise MatchingError("该方案还没有计算完成，不能研判。请等待计算完成或新建方案。")
+        raise MatchingError(_("该方案还没有计算完成，不能研判。请等待计算完成或新建方案。"))
 
 
 def _post_label(post: PostProfile) -> str:
@@ -440,20 +449,20 @@ def decision_record(
     _ensure_reviewable(run)
     reason = reason.strip()
     if not reason:
-        raise DecisionError("请写明理由：每项研判决定都要说明为什么。")
+        raise DecisionError(_("请写明理由：每项研判决定都要说明为什么。"))
     if kind not in DecisionKind.values:
-        raise DecisionError("未知的决定类型。")
+        raise DecisionError(_("未知的决定类型。"))
     snap = _load_snapshot(run)
     i = snap.cadre_index(cadre_id)
     if i is None:
-        raise DecisionError("该干部不在本方案的干部范围内。")
+        raise DecisionError(_("该干部不在本方案的干部范围内。"))
     cadre = Cadre.objects.get(pk=cadre_id)
     j = None
     post = None
     if kind != DecisionKind.EXCLUDE:
         j = snap.post_index(post_id) if post_id is not None else None
         if j is None:
-            raise DecisionError("请选择本方案范围内的岗位。")
+            raise DecisionError(_("请选择本方案范围内的岗位。"))
         post = Post.objects.get(pk=post_id or 0)
     decisions = list(run.decisions.select_related("post", "cadre"))
     excluded = {d.cadre_id for d in decisions if d.kind == DecisionKind.EXCLUDE}
@@ -462,35 +471,47 @@ def decision_record(
     name = cadre.name
 
     if cadre.pk in excluded:
-        raise DecisionError(f"干部“{name}”已移出人选，不能再对其作其他决定。")
+        raise DecisionError(_("干部“%(name)s”已移出人选，不能再对其作其他决定。") % {"name": name})
     if kind == DecisionKind.PIN:
         assert j is not None
         assert post is not None
         code = int(snap.matrix.forbidden_reason[i, j])
         if code != scoring.ALLOWED:
             raise DecisionError(
-                f"不能指定“{name}”到该岗位：{scoring.FORBIDDEN_REASON_TEXT[code]}。请另选岗位。"
+                _("不能指定“%(name)s”到该岗位：%(reason)s。请另选岗位。")
+                % {"name": name, "reason": scoring.FORBIDDEN_REASON_TEXT[code]}
             )
         if (cadre.pk, post.pk) in forbids:
-            raise DecisionError(f"“{name}”与该岗位的配对已被排除，不能再指定。请另选岗位或干部。")
+            raise DecisionError(
+                _("“%(name)s”与该岗位的配对已被排除，不能再指定。请另选岗位或干部。")
+                % {"name": name}
+            )
         for d in pins:
             if d.cadre_id == cadre.pk and d.post is not None:
-                raise DecisionError(f"“{name}”已被指定到“{d.post.name}”，每人只能指定一个岗位。")
+                raise DecisionError(
+                    _("“%(name)s”已被指定到“%(post)s”，每人只能指定一个岗位。")
+                    % {"name": name, "post": d.post.name}
+                )
         on_post = [d.cadre.name for d in pins if d.post_id == post.pk]
         seats = snap.posts[j].seats
         if len(on_post) >= seats:
             raise DecisionError(
-                f"岗位“{post.name}”只有 {seats} 个名额，已指定“{'、'.join(on_post)}”，"
-                "不能再指定。如需换人，请新建方案。"
+                _(
+                    "岗位“%(post)s”只有 %(seats)s 个名额，已指定“%(pinned)s”，"
+                    "不能再指定。如需换人，请新建方案。"
+                )
+                % {"post": post.name, "seats": seats, "pinned": "、".join(on_post)}
             )
     elif kind == DecisionKind.FORBID:
         assert post is not None
         if any(d.cadre_id == cadre.pk and d.post_id == post.pk for d in pins):
-            raise DecisionError(f"“{name}”已被指定到该岗位，不能同时排除这一配对。")
+            raise DecisionError(
+                _("“%(name)s”已被指定到该岗位，不能同时排除这一配对。") % {"name": name}
+            )
         if (cadre.pk, post.pk) in forbids:
-            raise DecisionError("这一配对已经排除过了。")
+            raise DecisionError(_("这一配对已经排除过了。"))
     elif any(d.cadre_id == cadre.pk for d in pins):
-        raise DecisionError(f"“{name}”已被指定岗位，不能移出人选。")
+        raise DecisionError(_("“%(name)s”已被指定岗位，不能移出人选。") % {"name": name})
 
     decision = Decision(
         run=run,
@@ -545,11 +566,11 @@ def _result_under_decisions(
             pinned=pins,
         )
     except shortlist.ShortlistInputError as exc:
-        raise ReoptimiseError(f"无法生成平衡表：{exc}") from None
+        raise ReoptimiseError(_("无法生成平衡表：%(error)s") % {"error": exc}) from None
     if result.assignment.status not in ("optimal", "feasible"):
         raise ReoptimiseError(
-            f"按现有研判决定找不到可行的配置方案：{result.assignment.reason or '约束相互矛盾'}。"
-            "请调整决定（新建方案）或放宽规则。"
+            _("按现有研判决定找不到可行的配置方案：%(reason)s。请调整决定（新建方案）或放宽规则。")
+            % {"reason": result.assignment.reason or _("约束相互矛盾")}
         )
     return result, pins
 
@@ -610,14 +631,15 @@ def match_run_finalise(*, run: MatchRun, finalised_by: User) -> MatchRun:
     )
     if run.is_finalised:
         raise FinaliseError(
-            f"该方案已于 {timezone.localtime(run.finalised_at):%Y-%m-%d %H:%M} 定案，不能重复定案。"
+            _("该方案已于 %(when)s 定案，不能重复定案。")
+            % {"when": timezone.localtime(run.finalised_at).strftime("%Y-%m-%d %H:%M")}
         )
     if run.status != RunStatus.DONE:
-        raise FinaliseError("该方案还没有计算完成，不能定案。")
+        raise FinaliseError(_("该方案还没有计算完成，不能定案。"))
     if not run.is_feasible:
-        raise FinaliseError("该方案没有可行的配置结果，不能定案。请调整规则后新建方案。")
+        raise FinaliseError(_("该方案没有可行的配置结果，不能定案。请调整规则后新建方案。"))
     if run.decisions.filter(applied_at__isnull=True).exists():
-        raise FinaliseError("还有研判决定没有纳入优化。请先点击“重新优化”，核对结果后再定案。")
+        raise FinaliseError(_("还有研判决定没有纳入优化。请先点击“重新优化”，核对结果后再定案。"))
     current = (
         MatchRun.objects.filter(
             program=run.program, finalised_at__isnull=False, superseded_at__isnull=True
@@ -627,11 +649,12 @@ def match_run_finalise(*, run: MatchRun, finalised_by: User) -> MatchRun:
     )
     if current is not None:
         raise FinaliseError(
-            f"本批次已有定案方案“{current}”。如需改用本方案，请新建方案并选择取代它、写明理由。"
+            _("本批次已有定案方案“%(run)s”。如需改用本方案，请新建方案并选择取代它、写明理由。")
+            % {"run": current}
         )
     placements = list(run.placements.select_related("cadre", "post__mentor"))
     if not placements:
-        raise FinaliseError("该方案没有配置任何干部，不能定案。")
+        raise FinaliseError(_("该方案没有配置任何干部，不能定案。"))
     now = timezone.now()
     if run.supersedes is not None:
         old = run.supersedes
@@ -665,7 +688,7 @@ def match_export_create(*, run: MatchRun, created_by: User) -> MatchExport:
     """Queue the Excel workbook of a run (balance table and placement, ``lianbing match`` layout)."""
     with transaction.atomic():
         if run.status != RunStatus.DONE:
-            raise ExportError("该方案还没有计算完成，暂不能导出。请等待计算完成。")
+            raise ExportError(_("该方案还没有计算完成，暂不能导出。请等待计算完成。"))
         export = MatchExport(run=run, created_by=created_by)
         export.full_clean()
         export.save()
@@ -692,7 +715,7 @@ def match_export_write(*, export_id: int, progress: Callable[[str], None] | None
     run = export.run
     try:
         snap = _load_snapshot(run)
-        allowed, _ = _decision_mask(snap, list(run.decisions.filter(applied_at__isnull=False)))
+        allowed, _pins = _decision_mask(snap, list(run.decisions.filter(applied_at__isnull=False)))
         result = snap.result(adapters.match_params(run))
         result = dataclasses.replace(
             result, scores=dataclasses.replace(snap.matrix, allowed=allowed)
@@ -705,7 +728,8 @@ def match_export_write(*, export_id: int, progress: Callable[[str], None] | None
         logger.exception("export %s failed", export_id)
         MatchExport.objects.filter(pk=export_id).update(
             status=ExportStatus.FAILED,
-            error=f"导出失败（{type(exc).__name__}）。请重试；仍失败请联系系统管理员。",
+            error=_("导出失败（%(error)s）。请重试；仍失败请联系系统管理员。")
+            % {"error": type(exc).__name__},
             finished_at=timezone.now(),
         )
     else:

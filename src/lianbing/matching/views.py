@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lianbing.accounts.models import Role
@@ -59,7 +60,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
         except services.MatchingError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"已提交“{run}”，正在后台计算。")
+            messages.success(request, _("已提交“%(run)s”，正在后台计算。") % {"run": run})
             return redirect(run)
     return render(request, "matching/run_form.html", {"form": form})
 
@@ -102,7 +103,7 @@ def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
     except services.MatchingError as exc:
         messages.error(request, str(exc))
     else:
-        messages.info(request, "已请求取消计算。")
+        messages.info(request, _("已请求取消计算。"))
     return redirect(run)
 
 
@@ -129,7 +130,7 @@ def pair(request: HttpRequest, run_id: int, cadre_id: int, post_id: int) -> Http
     run = access_match_run(request.user, run_id)
     detail = selectors.pair_detail(run=run, cadre_id=cadre_id, post_id=post_id)
     if detail is None:
-        raise Http404("该配对不在本方案中")
+        raise Http404(_("该配对不在本方案中"))
     template = "matching/pair.html#panel" if _is_htmx(request) else "matching/pair.html"
     return render(request, template, {"run": run, "p": detail})
 
@@ -141,7 +142,7 @@ def decision_create(request: HttpRequest, run_id: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     error = ""
     if not form.is_valid():
-        error = "请求不完整，请刷新页面后重试。"
+        error = _("请求不完整，请刷新页面后重试。")
     else:
         try:
             services.decision_record(
@@ -160,13 +161,13 @@ def decision_create(request: HttpRequest, run_id: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, "已记录研判决定。请点击“重新优化”使其生效。")
+            messages.success(request, _("已记录研判决定。请点击“重新优化”使其生效。"))
         return redirect(reverse("matching:balance", args=[run.pk]))
     detail = selectors.pair_detail(
         run=run, cadre_id=form.cleaned_data.get("cadre") or 0, post_id=int(back or 0)
     )
     if detail is None:
-        raise Http404("该配对不在本方案中")
+        raise Http404(_("该配对不在本方案中"))
     response = render(
         request,
         "matching/pair.html#panel",
@@ -191,7 +192,7 @@ def reoptimise(request: HttpRequest, run_id: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, "已按研判决定重新优化。")
+            messages.success(request, _("已按研判决定重新优化。"))
         return redirect(reverse("matching:balance", args=[run.pk]))
     context = _balance_context(request, run_id)
     context.update({"error": error, "show_moves": not error})
@@ -204,14 +205,14 @@ def finalise(request: HttpRequest, run_id: int) -> HttpResponse:
     run = access_match_run(request.user, run_id)
     form = FinaliseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请勾选确认后再定案。")
+        messages.error(request, _("请勾选确认后再定案。"))
         return redirect(run)
     try:
         services.match_run_finalise(run=run, finalised_by=request.user)  # type: ignore[arg-type]
     except services.MatchingError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "已定案：练兵安排已生成，方案已锁定。")
+        messages.success(request, _("已定案：练兵安排已生成，方案已锁定。"))
     return redirect(run)
 
 
@@ -228,7 +229,7 @@ def compare(request: HttpRequest, run_id: int) -> HttpResponse:
     run = access_match_run(request.user, run_id)
     other_id = _int_param(request, "other")
     if other_id is None:
-        messages.error(request, "请选择要对比的另一个方案。")
+        messages.error(request, _("请选择要对比的另一个方案。"))
         return redirect(run)
     other = access_match_run(request.user, other_id)
     comparison = selectors.run_compare(left=run, right=other)
@@ -275,10 +276,10 @@ def exports(request: HttpRequest, run_id: int) -> HttpResponse:
 def export_download(request: HttpRequest, export_id: int) -> FileResponse:
     export = access_match_export(request.user, export_id)
     if export.status != ExportStatus.DONE:
-        raise Http404("文件还没有生成")
+        raise Http404(_("文件还没有生成"))
     path = services.export_directory() / export.file_name
     if not path.is_file():
-        raise Http404("文件已不存在，请重新导出")
+        raise Http404(_("文件已不存在，请重新导出"))
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=f"干部选配平衡表-方案{export.run_id}.xlsx"
     )

@@ -20,7 +20,7 @@ def gap_heatmap(report: GapReport) -> dict[str, Any]:
     ]
     return {
         "tooltip": {"position": "top"},
-        "grid": {"left": 130, "right": 16, "top": 16, "bottom": 80},
+        "grid": {"left": 170, "right": 16, "top": 16, "bottom": 80},
         "xAxis": {"type": "category", "data": [t.label for t in report.categories]},
         "yAxis": {"type": "category", "data": units, "inverse": True},
         "visualMap": {

@@ -49,6 +49,13 @@ NAVIGATION: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(_("基础数据"), (NavItem(_("单位"), "web:unit_list", "▣"),)),
+    NavSection(
+        _("审计与安全"),
+        (
+            NavItem(_("审计日志"), "accounts:audit_list", "☰"),
+            NavItem(_("角色授予"), "accounts:role_list", "⚿"),
+        ),
+    ),
 )
 
 
