@@ -5,6 +5,7 @@ lianbing serve                  production server (gunicorn) against DATABASE_UR
 lianbing worker                 background task worker
 lianbing template cadres|posts -o FILE.xlsx
 lianbing match --cadres C.xlsx --posts P.xlsx [-o out.xlsx] [--json]
+lianbing import FILE.xlsx [--program NAME [--start DATE --end DATE]]
 lianbing manage ...             any Django management command
 lianbing backup -o FILE         a consistent copy of the database
 lianbing restore FILE [--yes]   replace the database with a backup
@@ -175,6 +176,13 @@ def cmd_match(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    _setup_django(DEV_SETTINGS)
+    from lianbing.spreadsheets.import_command import run_import
+
+    return run_import(Path(args.file), program=args.program, start=args.start, end=args.end)
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     _setup_django(DEV_SETTINGS)
     from lianbing.accounts.backup import BackupError, backup_create, table_row_counts
@@ -254,6 +262,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     match.add_argument("--weights", help="权重，如 fit=0.5,development=0.3,complement=0.2")
     match.set_defaults(func=cmd_match)
+
+    imp = sub.add_parser("import", help="把干部表/岗位表导入数据库（全有或全无，逐行列出问题）")
+    imp.add_argument("file", help="含“干部”和/或“岗位”工作表的 .xlsx 文件")
+    imp.add_argument("--program", help="导入到的批次名称（默认：最新的批次）")
+    imp.add_argument(
+        "--start", help="新建批次的开始日期 YYYY-MM-DD（批次不存在时与 --end 一起给出）"
+    )
+    imp.add_argument("--end", help="新建批次的结束日期 YYYY-MM-DD")
+    imp.set_defaults(func=cmd_import)
 
     backup = sub.add_parser("backup", help="备份数据库（SQLite 在线备份 / PostgreSQL pg_dump）")
     backup.add_argument("-o", "--output", required=True, help="备份文件")

@@ -40,7 +40,13 @@ NAVIGATION: tuple[NavSection, ...] = (
             NavItem(_("练兵岗位"), "web:post_list", "◎"),
         ),
     ),
-    NavSection(_("二、干部研判"), (NavItem(_("干部库"), "web:cadre_list", "◉"),)),
+    NavSection(
+        _("二、干部研判"),
+        (
+            NavItem(_("干部库"), "web:cadre_list", "◉"),
+            NavItem(_("导入名册"), "spreadsheets:import_list", "⇪"),
+        ),
+    ),
     NavSection(
         _("三、人岗匹配"),
         (

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "lianbing.matching",
     "lianbing.training",
     "lianbing.survey",
+    "lianbing.spreadsheets",
     "lianbing.web",
 ]
 
