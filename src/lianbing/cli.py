@@ -104,6 +104,9 @@ def _run_children(commands: Sequence[Sequence[str]], env: dict[str, str]) -> int
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    # The demo is the embedded database's: never migrate or fill the server a
+    # DATABASE_URL in this shell points at (CI exports one for the tests).
+    os.environ.pop("DATABASE_URL", None)
     prepare_demo()
     if args.prepare_only:
         return 0

@@ -6,6 +6,7 @@ as root; otherwise the browser tests are skipped with the reason.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -51,10 +52,15 @@ def _install_chromium() -> str:
 
 
 @pytest.fixture(scope="session")
-def chromium_executable() -> str:
+def chromium_executable(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = _chromium_path()
     if path is None:
-        reason = _install_chromium()
+        # Parallel test workers share one lock, so only one of them runs apt-get.
+        lock = tmp_path_factory.getbasetemp().parent / "chromium-install.lock"
+        with lock.open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            path = _chromium_path()
+            reason = "" if path else _install_chromium()
         path = _chromium_path()
         if path is None:
             pytest.skip(reason or "chromium 安装后仍未找到")

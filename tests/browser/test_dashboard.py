@@ -10,6 +10,8 @@ import pytest
 
 from tests.demo_server import DemoServer, free_port, start_demo
 
+pytestmark = pytest.mark.embedded_db
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:

@@ -16,12 +16,14 @@ import pytest
 
 from tests.demo_server import DemoServer, free_port, start_demo
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded_db]
 
 
 def _demo_env(var_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
     env["LIANBING_VAR_DIR"] = str(var_dir)
+    # A server that does not exist: the demo must not even try it.
+    env["DATABASE_URL"] = "postgres://nobody@127.0.0.1:9/unreachable"
     return env
 
 

@@ -12,11 +12,14 @@ import pytest
 
 from tests.integration.spreadsheets.books import cadre_row, cadres_book, post_row, workbook
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded_db]
 
 
 def _env(var_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    # The command's own embedded database, whatever the test run's DATABASE_URL.
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+    }
     env["LIANBING_VAR_DIR"] = str(var_dir)
     return env
 

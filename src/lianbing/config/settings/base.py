@@ -89,9 +89,9 @@ TEMPLATES = [
 ]
 
 
-def database_from_env(default_sqlite: Path, *, use_url: bool = True) -> dict[str, Any]:
+def database_from_env(default_sqlite: Path) -> dict[str, Any]:
     """The default database: ``DATABASE_URL`` if set, else embedded SQLite in WAL mode."""
-    url = os.environ.get("DATABASE_URL", "").strip() if use_url else ""
+    url = os.environ.get("DATABASE_URL", "").strip()
     if url:
         return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     return {

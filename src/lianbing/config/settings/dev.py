@@ -1,7 +1,7 @@
-"""The embedded demo: SQLite under ./var, debug pages, local hosts only.
+"""Local use: debug pages, local hosts only, SQLite under ./var unless DATABASE_URL is set.
 
-The demo always uses the embedded database, whatever ``DATABASE_URL`` says, so
-``make demo`` can never write into a production or test server by accident.
+``lianbing demo`` clears ``DATABASE_URL`` for itself, so the demo always runs
+on the embedded database and can never fill a production or test server.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import secrets
 from .base import *  # noqa: F403
 from .base import LIANBING_FIELD_KEY as _BASE_FIELD_KEY
 from .base import SECRET_KEY as _BASE_SECRET_KEY
-from .base import VAR_DIR, database_from_env
+from .base import VAR_DIR
 
 
 def _demo_secret_key(name: str = "secret_key.txt") -> str:
@@ -25,7 +25,6 @@ def _demo_secret_key(name: str = "secret_key.txt") -> str:
 
 
 DEBUG = True
-DATABASES = {"default": database_from_env(VAR_DIR / "lianbing.sqlite3", use_url=False)}
 SECRET_KEY = _BASE_SECRET_KEY or _demo_secret_key()
 LIANBING_FIELD_KEY = _BASE_FIELD_KEY or _demo_secret_key("field_key.txt")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
