@@ -1268,8 +1268,7 @@ _EDUCATION = (
 # Phrase banks: names
 # --------------------------------------------------------------------------- #
 
-_MALE = "男"
-_FEMALE = "女"
+_MALE, _FEMALE = taxonomy.GENDERS
 _SURNAMES = (
     "沈陆顾朱张王李陈徐金钱周吴孙屠俞姚褚汪冯杨黄马郑蒋许何胡高戴曹潘范"
     "赵刘邱施严盛倪费宋唐韩鲁卢叶吕夏谢袁程丁邵方莫姜贾杜於柴童钟计薛"
@@ -1404,7 +1403,7 @@ _ARTICLE_POSTS: tuple[_ArticlePost, ...] = (
 _ARTICLE_CADRES: tuple[_ArticleCadre, ...] = (
     _ArticleCadre(
         "王楠楠",
-        "女",
+        _FEMALE,
         37,
         5,
         "大学本科",
@@ -1425,7 +1424,7 @@ _ARTICLE_CADRES: tuple[_ArticleCadre, ...] = (
     ),
     _ArticleCadre(
         "屠东君",
-        "男",
+        _MALE,
         34,
         10,
         "硕士研究生",
@@ -1446,7 +1445,7 @@ _ARTICLE_CADRES: tuple[_ArticleCadre, ...] = (
     ),
     _ArticleCadre(
         "金伟",
-        "男",
+        _MALE,
         37,
         2,
         "大学本科",
@@ -1467,7 +1466,7 @@ _ARTICLE_CADRES: tuple[_ArticleCadre, ...] = (
     ),
     _ArticleCadre(
         "孙杰",
-        "男",
+        _MALE,
         33,
         7,
         "大学本科",
@@ -1488,7 +1487,7 @@ _ARTICLE_CADRES: tuple[_ArticleCadre, ...] = (
     ),
     _ArticleCadre(
         "张徐园",
-        "女",
+        _FEMALE,
         32,
         11,
         "硕士研究生",
@@ -1508,7 +1507,7 @@ _ARTICLE_CADRES: tuple[_ArticleCadre, ...] = (
     ),
     _ArticleCadre(
         "徐菊",
-        "女",
+        _FEMALE,
         38,
         4,
         "大学本科",

@@ -48,6 +48,9 @@ UNIT_KINDS: Final[tuple[Term, ...]] = (
     Term("platform", "市级平台"),
 )
 
+#: The values of 性别 as the department writes them (stored as written).
+GENDERS: Final[tuple[str, ...]] = ("男", "女")
+
 #: Unit kinds a post can belong to (host units); origin departments are not hosts.
 HOST_UNIT_KINDS: Final[tuple[Term, ...]] = tuple(t for t in UNIT_KINDS if t.code != "department")
 

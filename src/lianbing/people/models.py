@@ -20,11 +20,7 @@ from lianbing.engine import taxonomy
 
 CATEGORY_CHOICES = taxonomy.choices(taxonomy.CATEGORIES)
 UNIT_KIND_CHOICES = taxonomy.choices(taxonomy.UNIT_KINDS)
-
-
-class Gender(models.TextChoices):
-    MALE = "男", _("男")
-    FEMALE = "女", _("女")
+GENDER_CHOICES = [(g, g) for g in taxonomy.GENDERS]
 
 
 class Unit(models.Model):
@@ -72,7 +68,7 @@ class Cadre(models.Model):
 
     code = models.CharField(_("编号"), max_length=32, unique=True)
     name = models.CharField(_("姓名"), max_length=50)
-    gender = models.CharField(_("性别"), max_length=2, choices=Gender.choices, blank=True)
+    gender = models.CharField(_("性别"), max_length=2, choices=GENDER_CHOICES, blank=True)
     birth_month = models.CharField(
         _("出生年月"),
         max_length=7,
@@ -132,7 +128,7 @@ class Cadre(models.Model):
                 name="cadre_grassroots_years_range",
             ),
             models.CheckConstraint(
-                condition=Q(gender__in=["", *Gender.values]), name="cadre_gender_known"
+                condition=Q(gender__in=["", *taxonomy.GENDERS]), name="cadre_gender_known"
             ),
         ]
 

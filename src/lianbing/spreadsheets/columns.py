@@ -26,7 +26,7 @@ from lianbing.engine.profiles import CadreProfile, PostProfile
 
 P = TypeVar("P", CadreProfile, PostProfile)
 
-GENDERS: Final[tuple[str, ...]] = ("男", "女")
+GENDERS: Final[tuple[str, ...]] = taxonomy.GENDERS
 
 #: Separators accepted between items of a list cell (回避单位, 志愿岗位, 核心能力).
 LIST_SEPARATORS: Final[str] = "；;，,、\n"
