@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lianbing.background.models import BackgroundWork
 from lianbing.demand.models import Post, Program
 from lianbing.engine import pipeline
 from lianbing.people.models import Cadre
@@ -31,7 +32,7 @@ class RunStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
-class MatchRun(models.Model):
+class MatchRun(BackgroundWork):
     """One matching of a pool of cadres to posts, with its parameters and outcome."""
 
     program = models.ForeignKey(
@@ -74,13 +75,6 @@ class MatchRun(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(
-        _("进度"), default=0, validators=[MaxValueValidator(100)]
-    )
-    progress_message = models.CharField(_("进度说明"), max_length=200, blank=True)
-    cancel_requested = models.BooleanField(_("已请求取消"), default=False)
-    error = models.TextField(_("错误信息"), blank=True)
-    task_id = models.CharField(_("后台任务编号"), max_length=64, blank=True)
 
     total = models.FloatField(_("总分"), null=True, blank=True)
     greedy_total = models.FloatField(_("逐岗贪心基线总分"), null=True, blank=True)

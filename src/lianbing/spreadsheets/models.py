@@ -10,12 +10,12 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lianbing.background.models import BackgroundWork
 from lianbing.demand.models import Program
 
 #: Uploaded workbooks are kept under MEDIA_ROOT in this folder.
@@ -42,7 +42,7 @@ class ImportKind(models.TextChoices):
     BOTH = "both", _("干部和岗位")
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundWork):
     """One uploaded workbook and what importing it did (or why nothing was imported)."""
 
     created_by = models.ForeignKey(
@@ -73,13 +73,6 @@ class ImportJob(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(
-        _("进度"), default=0, validators=[MaxValueValidator(100)]
-    )
-    progress_message = models.CharField(_("进度说明"), max_length=200, blank=True)
-    cancel_requested = models.BooleanField(_("已请求取消"), default=False)
-    error = models.TextField(_("错误信息"), blank=True)
-    task_id = models.CharField(_("后台任务编号"), max_length=64, blank=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
