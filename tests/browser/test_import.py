@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from lianbing.people.models import Cadre
 from tests import factories
@@ -73,8 +74,9 @@ def test_upload_watch_progress_see_the_result_then_a_bad_workbook_is_refused(
     page.get_by_test_id("import-progress").wait_for()
     _run_worker()
     page.get_by_test_id("import-rejected").wait_for()
+    page.wait_for_load_state()
     problems = page.get_by_test_id("import-problems").locator("tbody tr")
-    assert problems.count() == 2
+    expect(problems).to_have_count(2)
     assert problems.nth(0).locator("td").all_inner_texts()[:4] == [
         "干部",
         "2",

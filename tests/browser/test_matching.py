@@ -8,8 +8,10 @@ from typing import Any
 import openpyxl
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from lianbing.demodata.loader import demo_program_load
+from lianbing.training.models import Secondment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,7 +52,9 @@ def test_run_review_reoptimise_finalise_and_export(
     page.get_by_role("button", name="运行匹配").click()
     page.get_by_test_id("run-total").wait_for()
     page.get_by_role("link", name="打开干部选配平衡表").click()
-    assert page.locator("tr[data-post]").count() == 100
+    page.wait_for_url("**/balance/")
+    page.wait_for_load_state()  # the click returns once the page starts to arrive
+    expect(page.locator("tr[data-post]")).to_have_count(100)
 
     # Pin a second-ranked candidate to the post where they are listed.
     row = (
@@ -90,7 +94,11 @@ def test_run_review_reoptimise_finalise_and_export(
     page.get_by_label("我已核对配置方案").check()
     page.get_by_role("button", name="定案并生成练兵安排").click()
     page.get_by_test_id("finalised-badge").wait_for()
-    assert page.get_by_test_id("secondments").locator("tbody tr").count() >= 100
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("secondments").locator("tbody tr")).to_have_count(
+        Secondment.objects.count()
+    )
+    assert Secondment.objects.count() >= 100
 
     page.get_by_role("button", name="导出 Excel（平衡表与配置方案）").click()
     with page.expect_download() as download:
