@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from lianbing.engine import taxonomy
 
@@ -25,12 +26,25 @@ class AbilityAssessmentInline(admin.TabularInline[AbilityAssessment, Cadre]):
 
 @admin.register(Cadre)
 class CadreAdmin(admin.ModelAdmin[Cadre]):
-    list_display = ["code", "name", "origin_unit", "position", "category", "grassroots_years"]
+    list_display = [
+        "code",
+        "name",
+        "origin_unit",
+        "position",
+        "category",
+        "grassroots_years",
+        "phone_shown",
+    ]
     list_filter = ["category", "gender", "origin_unit"]
     search_fields = ["code", "name", "expertise", "experience"]
     autocomplete_fields = ["origin_unit", "avoided_units"]
     inlines = [AbilityAssessmentInline, WorkHistoryInline]
     list_select_related = ["origin_unit"]
+
+    @admin.display(description=_("联系电话"))
+    def phone_shown(self, cadre: Cadre) -> str:
+        """Lists show the phone masked; the edit form holds the clear value."""
+        return cadre.phone_masked or "—"
 
 
 @admin.register(Mentor)

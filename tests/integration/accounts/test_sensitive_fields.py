@@ -44,7 +44,7 @@ def test_the_clear_values_read_back_through_the_model() -> None:
     assert again.phone == "13812345678"
 
 
-def test_lists_and_exports_show_masked_values() -> None:
+def test_the_masked_forms_keep_the_first_and_last_digits() -> None:
     cadre = factories.cadre()
     cadre.id_number = "330482199001011234"
     cadre.phone = "13812345678"
