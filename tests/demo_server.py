@@ -63,7 +63,7 @@ def start_demo(var_dir: Path, port: int, timeout: float = 240.0) -> DemoServer:
         if not line:
             raise RuntimeError("lianbing demo exited early:\n" + "".join(lines))
         lines.append(line)
-        found = re.search(r"密码 (\S+)", line)
+        found = re.search(r"管理员账号：用户名 \S+，密码 (\S+)", line)
         if found:
             password = found.group(1)
         if "练兵台已启动" in line:

@@ -76,6 +76,24 @@ def prepare_demo() -> None:
             f"管理员账号 {ADMIN_USERNAME} 已存在。"
             f"忘记密码可运行：lianbing manage changepassword {ADMIN_USERNAME}"
         )
+    _print_demo_accounts()
+
+
+def _print_demo_accounts() -> None:
+    from lianbing.demodata.accounts import demo_accounts_ensure
+
+    demo = demo_accounts_ensure()
+    if not demo.accounts:
+        return
+    print("各角色的演示账号（可分别登录，体验该角色看到的内容）：")
+    for account in demo.accounts:
+        acts_for = f"（{account.acts_for}）" if account.acts_for else ""
+        print(f"  {account.role_label}{acts_for}：用户名 {account.username}")
+    if demo.password:
+        created = "、".join(a.username for a in demo.accounts if a.created)
+        print(f"以上新建账号（{created}）的共同密码：{demo.password}，只显示这一次。")
+    else:
+        print("这些账号已存在；忘记密码可运行：lianbing manage changepassword 用户名")
 
 
 def _run_children(commands: Sequence[Sequence[str]], env: dict[str, str]) -> int:

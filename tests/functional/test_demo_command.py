@@ -59,6 +59,9 @@ def test_running_the_demo_twice_leaves_the_same_data(tmp_path: Path) -> None:
     assert "已载入演示数据" in first.stdout
     assert "管理员账号" in first.stdout
     assert "密码" in first.stdout
+    assert "用人单位联系人（曹桥街道）：用户名 caoqiao" in first.stdout
+    assert "共同密码" in first.stdout
+    assert "共同密码" not in second.stdout
     assert "演示数据已存在" in second.stdout
     assert "已存在" in second.stdout
     assert counts_after_first == counts_after_second

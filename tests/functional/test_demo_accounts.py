@@ -1,0 +1,80 @@
+"""The demo's role accounts: one per role, each signing in to what that role sees."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from lianbing.accounts.models import Profile, Role
+from lianbing.accounts.roles import roles_of
+from lianbing.demodata.accounts import demo_accounts_ensure
+from lianbing.demodata.loader import demo_program_load
+from lianbing.survey.models import Demand
+
+pytestmark = pytest.mark.django_db
+
+
+def _sign_in(username: str, password: str) -> Client:
+    client = Client()
+    response = client.post(
+        reverse("login"), {"username": username, "password": password}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.wsgi_request.user.is_authenticated, username
+    return client
+
+
+def test_every_role_gets_one_account_acting_for_a_record_of_the_demo() -> None:
+    demo_program_load()
+
+    demo = demo_accounts_ensure()
+
+    assert demo.password
+    assert {a.role for a in demo.accounts} == set(Role.values)
+    assert all(a.created for a in demo.accounts)
+    contact = next(a for a in demo.accounts if a.role == Role.HOST_CONTACT)
+    assert contact.acts_for == "曹桥街道"
+    profiles = Profile.objects.select_related("user")
+    assert {frozenset(roles_of(p.user)) for p in profiles} == {
+        frozenset({role}) for role in Role.values
+    }
+    assert not profiles.filter(must_change_password=True).exists()
+
+
+def test_running_it_again_creates_nothing_and_reveals_no_password() -> None:
+    demo_program_load()
+    first = demo_accounts_ensure()
+
+    again = demo_accounts_ensure()
+
+    assert again.password is None
+    assert [a.username for a in again.accounts] == [a.username for a in first.accounts]
+    assert not any(a.created for a in again.accounts)
+    assert Profile.objects.count() == len(Role.values)
+
+
+def test_the_host_contact_signs_in_and_sees_only_the_own_units_demands() -> None:
+    demo_program_load()
+    demo = demo_accounts_ensure()
+    assert demo.password is not None
+    client = _sign_in("caoqiao", demo.password)
+
+    own = Demand.objects.filter(unit__name="曹桥街道").first()
+    other = Demand.objects.exclude(unit__name="曹桥街道").first()
+    assert own is not None
+    assert other is not None
+
+    assert client.get(reverse("survey:demand_detail", args=[own.pk])).status_code == 200
+    assert client.get(reverse("survey:demand_detail", args=[other.pk])).status_code in (403, 404)
+    assert client.get(reverse("matching:run_list")).status_code == 403
+
+
+def test_the_auditor_signs_in_to_the_audit_trail() -> None:
+    demo_program_load()
+    demo = demo_accounts_ensure()
+    assert demo.password is not None
+    client = _sign_in("shenji", demo.password)
+
+    assert client.get(reverse("accounts:audit_list")).status_code == 200
+    assert client.get(reverse("web:cadre_list")).status_code == 403
