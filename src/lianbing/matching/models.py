@@ -396,3 +396,76 @@ class MatchExport(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+
+class ReoptimisationStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("求解中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+    CANCELLED = "cancelled", _("已取消")
+
+
+#: The statuses of a re-optimisation that is still to finish: one at a time per run.
+REOPTIMISATION_ACTIVE = (ReoptimisationStatus.QUEUED, ReoptimisationStatus.RUNNING)
+
+
+class Reoptimisation(BackgroundWork):
+    """One re-optimisation of a run around its decisions (重新优化), solved in the background.
+
+    Keeps who asked for it and when, and what moved (``moves``, the shape of
+    :attr:`MatchRun.last_moves`). The run's placement and balance table change
+    only when it is done; while one is queued or running the run takes no new
+    decision and cannot be finalised.
+    """
+
+    run = models.ForeignKey(
+        MatchRun,
+        verbose_name=_("匹配方案"),
+        on_delete=models.CASCADE,
+        related_name="reoptimisations",
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=ReoptimisationStatus.choices,
+        default=ReoptimisationStatus.QUEUED,
+    )
+    moves = models.JSONField(_("变动"), default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        on_delete=models.PROTECT,
+        related_name="match_reoptimisations",
+    )
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始求解时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("重新优化")
+        verbose_name_plural = _("重新优化")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReoptimisationStatus.values),
+                name="reoptimisation_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="reoptimisation_progress_at_most_100"
+            ),
+            models.UniqueConstraint(
+                fields=["run"],
+                condition=Q(status__in=["queued", "running"]),
+                name="reoptimisation_one_active_per_run",
+                violation_error_message=_("本方案正在重新优化，请稍候再试。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(run)s 重新优化 #%(pk)s") % {"run": self.run, "pk": self.pk}
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: the page keeps polling."""
+        return self.status in REOPTIMISATION_ACTIVE

@@ -17,10 +17,12 @@ from lianbing.training.models import Secondment
 
 from . import adapters, charts
 from .models import (
+    REOPTIMISATION_ACTIVE,
     Decision,
     DecisionKind,
     MatchExport,
     MatchRun,
+    Reoptimisation,
     RunCandidate,
     RunPlacement,
     RunSnapshot,
@@ -88,6 +90,11 @@ def match_export_list(*, run: MatchRun) -> list[MatchExport]:
     return list(run.exports.select_related("created_by")[:5])
 
 
+def reoptimisation_status(*, run: MatchRun, reoptimisation_id: int) -> Reoptimisation | None:
+    """A fresh read of one of the run's re-optimisations (for polling); None when not the run's."""
+    return Reoptimisation.objects.filter(run=run, pk=reoptimisation_id).first()
+
+
 # --------------------------------------------------------------------- balance table
 
 
@@ -146,6 +153,7 @@ class BalanceTable:
     pins: set[tuple[int, int]]
     forbids: set[tuple[int, int]]
     excluded: set[int]
+    reoptimisation: Reoptimisation | None
 
     @property
     def target(self) -> int:
@@ -155,8 +163,9 @@ class BalanceTable:
 def balance_table(*, run: MatchRun, unit_id: int | None = None, category: str = "") -> BalanceTable:
     """The run's balance table (干部选配平衡表): a row per post, candidates best first.
 
-    Filters by host unit and category. Five queries whatever the number of
-    posts: posts, candidates, host units, decisions, and nothing per row.
+    Filters by host unit and category. Six queries whatever the number of
+    posts: posts, candidates, host units, decisions, the re-optimisation under
+    way (if any), and nothing per row.
     """
     posts = run.posts.select_related("unit").order_by("unit__kind", "unit__name", "code")
     candidates = RunCandidate.objects.filter(run=run).select_related("cadre__origin_unit")
@@ -186,6 +195,7 @@ def balance_table(*, run: MatchRun, unit_id: int | None = None, category: str = 
         pins={(c, p) for k, c, p, _ in decisions if k == DecisionKind.PIN},
         forbids={(c, p) for k, c, p, _ in decisions if k == DecisionKind.FORBID},
         excluded={c for k, c, _, _ in decisions if k == DecisionKind.EXCLUDE},
+        reoptimisation=run.reoptimisations.filter(status__in=REOPTIMISATION_ACTIVE).first(),
     )
 
 

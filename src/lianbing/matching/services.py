@@ -32,11 +32,14 @@ from lianbing.training import services as training_services
 from . import adapters
 from .models import (
     MIN_PER_POST,
+    REOPTIMISATION_ACTIVE,
     Decision,
     DecisionKind,
     ExportStatus,
     MatchExport,
     MatchRun,
+    Reoptimisation,
+    ReoptimisationStatus,
     RunCandidate,
     RunPlacement,
     RunSnapshot,
@@ -439,14 +442,18 @@ def decision_record(
 ) -> Decision:
     """Record a pin, a forbidden pair or a cadre taken out of the pool, with its reason.
 
-    Takes effect at the next :func:`match_run_reoptimise`. Refused: a finalised
-    or unfinished run, a blank reason, a cadre or post outside the run, a pin
-    on a pair the rules or an earlier decision forbid, more pins than a post
-    has seats, a second pin for a cadre, forbidding a pinned pair, removing a
-    pinned cadre, and repeating a decision.
+    Takes effect at the next re-optimisation (:func:`match_run_reoptimise_request`).
+    Refused: a finalised or unfinished run, a run being re-optimised, a blank
+    reason, a cadre or post outside the run, a pin on a pair the rules or an
+    earlier decision forbid, more pins than a post has seats, a second pin for
+    a cadre, forbidding a pinned pair, removing a pinned cadre, and repeating a
+    decision.
     """
     run = MatchRun.objects.select_for_update().get(pk=run.pk)
     _ensure_reviewable(run)
+    _ensure_not_reoptimising(
+        run, _("正在重新优化，请稍候再记录研判决定：重新优化结束后，结果会显示在平衡表上。")
+    )
     reason = reason.strip()
     if not reason:
         raise DecisionError(_("请写明理由：每项研判决定都要说明为什么。"))
@@ -550,8 +557,28 @@ class ReoptimiseError(MatchingError):
     """No placement satisfies the decisions and the run's rules."""
 
 
+class ReoptimisationBusyError(MatchingError):
+    """The run is being re-optimised: it takes no other change until that ends."""
+
+
+class ReoptimisationCancelError(MatchingError):
+    """The re-optimisation has already ended."""
+
+
+def _active_reoptimisation(run: MatchRun) -> Reoptimisation | None:
+    return Reoptimisation.objects.filter(run=run, status__in=REOPTIMISATION_ACTIVE).first()
+
+
+def _ensure_not_reoptimising(run: MatchRun, message: str) -> None:
+    if _active_reoptimisation(run) is not None:
+        raise ReoptimisationBusyError(message)
+
+
 def _result_under_decisions(
-    run: MatchRun, snap: adapters.Snapshot, decisions: Sequence[Decision]
+    run: MatchRun,
+    snap: adapters.Snapshot,
+    decisions: Sequence[Decision],
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[pipeline.MatchResult, list[tuple[int, int]]]:
     params = adapters.match_params(run)
     allowed, pins = _decision_mask(snap, decisions)
@@ -564,6 +591,7 @@ def _result_under_decisions(
             params,
             allowed=allowed,
             pinned=pins,
+            progress=progress or (lambda _: None),
         )
     except shortlist.ShortlistInputError as exc:
         raise ReoptimiseError(_("无法生成平衡表：%(error)s") % {"error": exc}) from None
@@ -575,19 +603,27 @@ def _result_under_decisions(
     return result, pins
 
 
-@transaction.atomic
-def match_run_reoptimise(*, run: MatchRun) -> list[dict[str, str]]:
-    """Solve the run again around all its decisions; store and return what moved.
+@dataclasses.dataclass(frozen=True)
+class _Reoptimised:
+    """A solve around the decisions, not yet stored."""
+
+    snap: adapters.Snapshot
+    result: pipeline.MatchResult
+    pins: list[tuple[int, int]]
+    decision_ids: list[int]
+    moves: list[dict[str, str]]
+
+
+def _reoptimised(run: MatchRun, progress: Callable[[str], None] | None = None) -> _Reoptimised:
+    """Solve the run again around all its decisions and work out what moved; writes nothing.
 
     Each move names the cadre, the post before and the post after ("" = not
     placed). The scores are not recomputed: decisions change what is allowed,
     not how well a cadre fits a post.
     """
-    run = MatchRun.objects.select_for_update().get(pk=run.pk)
-    _ensure_reviewable(run)
     snap = _load_snapshot(run)
     decisions = list(run.decisions.all())
-    result, pins = _result_under_decisions(run, snap, decisions)
+    result, pins = _result_under_decisions(run, snap, decisions, progress)
     before = snap.state["post_of"]
     after = [int(x) for x in result.assignment.post_of]
     moves = [
@@ -599,15 +635,155 @@ def match_run_reoptimise(*, run: MatchRun) -> list[dict[str, str]]:
         for i, (old, new) in enumerate(zip(before, after, strict=True))
         if old != new
     ]
-    RunSnapshot.objects.filter(run=run).update(state=adapters.state_to_json(result, pins))
-    _store_outcome(run, snap.cadre_pks, snap.post_pks, result, pinned=set(pins))
+    return _Reoptimised(
+        snap=snap,
+        result=result,
+        pins=pins,
+        decision_ids=[d.pk for d in decisions],
+        moves=moves,
+    )
+
+
+def _store_reoptimised(run: MatchRun, outcome: _Reoptimised) -> None:
+    """Replace the run's placement and balance table by the solve's; the decisions it used are applied."""
+    snap = outcome.snap
+    RunSnapshot.objects.filter(run=run).update(
+        state=adapters.state_to_json(outcome.result, outcome.pins)
+    )
+    _store_outcome(run, snap.cadre_pks, snap.post_pks, outcome.result, pinned=set(outcome.pins))
     now = timezone.now()
-    run.last_moves = moves
+    run.last_moves = outcome.moves
     run.reoptimised_at = now
     run.full_clean()
     run.save()
-    run.decisions.filter(applied_at__isnull=True).update(applied_at=now)
-    return moves
+    run.decisions.filter(pk__in=outcome.decision_ids, applied_at__isnull=True).update(
+        applied_at=now
+    )
+
+
+def match_run_reoptimise_request(*, run: MatchRun, requested_by: User) -> Reoptimisation:
+    """Record who asks to re-optimise the run around its decisions and queue the solve.
+
+    Refused: a finalised or unfinished run, and a run already being
+    re-optimised. Returns the re-optimisation (already finished when the task
+    backend runs tasks immediately); :func:`match_reoptimise_execute` does the work.
+    """
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(pk=run.pk)
+        _ensure_reviewable(run)
+        _ensure_not_reoptimising(
+            run, _("本方案正在重新优化，请稍候再试；可在平衡表上查看进度或取消。")
+        )
+        if not RunSnapshot.objects.filter(run=run).exists():
+            raise MatchingError(_("该方案还没有计算结果，请等待计算完成。"))
+        reoptimisation = Reoptimisation(
+            run=run, requested_by=requested_by, progress_message=_("排队等待重新优化")
+        )
+        reoptimisation.full_clean()
+        reoptimisation.save()
+    # Enqueued once the row is committed, so a database worker always finds it.
+    from .tasks import match_reoptimise_task
+
+    result = match_reoptimise_task.enqueue(reoptimisation.pk)
+    Reoptimisation.objects.filter(pk=reoptimisation.pk).update(task_id=str(result.id)[:64])
+    reoptimisation.refresh_from_db()
+    return reoptimisation
+
+
+#: Progress shown after each step of the solve (the engine's messages, in order).
+_REOPTIMISE_PROGRESS = (30, 70)
+
+
+def match_reoptimise_execute(*, reoptimisation_id: int) -> str:
+    """Solve a queued re-optimisation and store it on its run. Returns the final status.
+
+    Called by the background task. The solve reads the run and its decisions
+    and holds no lock; the run's stored outcome changes in one transaction at
+    the end, only if the solve succeeded and nobody cancelled: a failure or a
+    cancel leaves the placement and balance table as they were. A failure's
+    Chinese message is kept in ``error``.
+    """
+    started = Reoptimisation.objects.filter(
+        pk=reoptimisation_id, status=ReoptimisationStatus.QUEUED
+    ).update(
+        status=ReoptimisationStatus.RUNNING,
+        started_at=timezone.now(),
+        progress=10,
+        progress_message=_("读取研判决定"),
+    )
+    rows = Reoptimisation.objects.filter(pk=reoptimisation_id)
+    if not started:
+        return rows.values_list("status", flat=True).first() or ""
+    reoptimisation = rows.select_related("run").get()
+    steps = iter(_REOPTIMISE_PROGRESS)
+
+    def report(message: str) -> None:
+        if rows.filter(cancel_requested=True).exists():
+            raise _Cancelled
+        rows.update(progress=next(steps, 90), progress_message=message[:200])
+
+    try:
+        outcome = _reoptimised(reoptimisation.run, progress=report)
+        report(_("保存结果"))
+        with transaction.atomic():
+            # A cancel that arrived during the solve discards its result.
+            if rows.select_for_update().values_list("cancel_requested", flat=True).get():
+                raise _Cancelled
+            run = MatchRun.objects.select_for_update().get(pk=reoptimisation.run_id)
+            _ensure_reviewable(run)
+            _store_reoptimised(run, outcome)
+            rows.update(
+                status=ReoptimisationStatus.DONE,
+                moves=outcome.moves,
+                progress=100,
+                progress_message=_("重新优化完成"),
+                finished_at=timezone.now(),
+            )
+    except _Cancelled:
+        rows.update(
+            status=ReoptimisationStatus.CANCELLED,
+            progress_message=_("已取消，求解结果已丢弃，配置方案未改变"),
+            finished_at=timezone.now(),
+        )
+    except Exception as exc:
+        if isinstance(exc, MatchingError):
+            error = str(exc)
+        else:
+            logger.exception("re-optimisation %s failed", reoptimisation_id)
+            error = _(
+                "重新优化出错（%(error)s），配置方案未改变。请重试；仍失败请联系系统管理员。"
+            ) % {"error": type(exc).__name__}
+        rows.update(
+            status=ReoptimisationStatus.FAILED,
+            error=error,
+            progress_message=_("重新优化失败，配置方案未改变"),
+            finished_at=timezone.now(),
+        )
+    return rows.values_list("status", flat=True).first() or ""
+
+
+@transaction.atomic
+def match_reoptimise_cancel(*, reoptimisation: Reoptimisation) -> Reoptimisation:
+    """Cancel a queued re-optimisation at once, or discard a running one's result when its solve returns.
+
+    Either way the run's placement and balance table stay as they were.
+    """
+    rows = Reoptimisation.objects.filter(pk=reoptimisation.pk)
+    if rows.filter(status=ReoptimisationStatus.QUEUED).update(
+        status=ReoptimisationStatus.CANCELLED,
+        cancel_requested=True,
+        progress_message=_("已取消，配置方案未改变"),
+        finished_at=timezone.now(),
+    ):
+        reoptimisation.refresh_from_db()
+        return reoptimisation
+    if not rows.filter(status=ReoptimisationStatus.RUNNING).update(
+        cancel_requested=True,
+        progress_message=_("正在取消：求解结束后将丢弃本次结果，配置方案不变"),
+    ):
+        raise ReoptimisationCancelError(_("这次重新优化已经结束，无需取消。"))
+    reoptimisation.refresh_from_db()
+    return reoptimisation
 
 
 # --------------------------------------------------------------------- finalise
@@ -636,6 +812,9 @@ def match_run_finalise(*, run: MatchRun, finalised_by: User) -> MatchRun:
         )
     if run.status != RunStatus.DONE:
         raise FinaliseError(_("该方案还没有计算完成，不能定案。"))
+    _ensure_not_reoptimising(
+        run, _("正在重新优化，请稍候再定案：重新优化结束后，核对平衡表上的变动再定案。")
+    )
     if not run.is_feasible:
         raise FinaliseError(_("该方案没有可行的配置结果，不能定案。请调整规则后新建方案。"))
     if run.decisions.filter(applied_at__isnull=True).exists():

@@ -1,4 +1,4 @@
-"""Background tasks (Django tasks API): match runs and exports leave the request cycle."""
+"""Background tasks (Django tasks API): match runs, re-optimisations and exports leave the request."""
 
 from __future__ import annotations
 
@@ -19,3 +19,11 @@ def match_export_task(export_id: int) -> str:
     from . import services
 
     return services.match_export_write(export_id=export_id)
+
+
+@task()
+def match_reoptimise_task(reoptimisation_id: int) -> str:
+    """Solve a run again around its review decisions and store what moved."""
+    from . import services
+
+    return services.match_reoptimise_execute(reoptimisation_id=reoptimisation_id)

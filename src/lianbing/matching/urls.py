@@ -14,6 +14,16 @@ urlpatterns = [
     path("<int:run_id>/pair/<int:cadre_id>/<int:post_id>/", views.pair, name="pair"),
     path("<int:run_id>/decisions/", views.decision_create, name="decision_create"),
     path("<int:run_id>/reoptimise/", views.reoptimise, name="reoptimise"),
+    path(
+        "<int:run_id>/reoptimise/<int:reoptimisation_id>/status/",
+        views.reoptimisation_status,
+        name="reoptimisation_status",
+    ),
+    path(
+        "<int:run_id>/reoptimise/<int:reoptimisation_id>/cancel/",
+        views.reoptimisation_cancel,
+        name="reoptimisation_cancel",
+    ),
     path("<int:run_id>/finalise/", views.finalise, name="finalise"),
     path("<int:run_id>/charts/", views.charts, name="charts"),
     path("<int:run_id>/compare/", views.compare, name="compare"),

@@ -15,7 +15,7 @@ from lianbing.accounts.policy import require_roles
 from . import selectors, services
 from .access import access_match_export, access_match_run, access_matching
 from .forms import DecisionForm, FinaliseForm, MatchRunForm
-from .models import ExportStatus
+from .models import ExportStatus, MatchRun, Reoptimisation, ReoptimisationStatus
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -179,24 +179,98 @@ def decision_create(request: HttpRequest, run_id: int) -> HttpResponse:
     return response
 
 
+def _reoptimisation_area(
+    request: HttpRequest, run: MatchRun, reoptimisation: Reoptimisation, error: str = ""
+) -> HttpResponse:
+    """The balance area: the progress while a re-optimisation is under way, else the table.
+
+    Done: the table with what moved. Failed: its message over the unchanged
+    table. Cancelled: a note over the unchanged table.
+    """
+    if reoptimisation.is_active:
+        return render(
+            request,
+            "matching/balance.html#reoptimisation",
+            {"run": run, "reoptimisation": reoptimisation, "error": error},
+        )
+    context = _balance_context(request, run.pk)
+    if reoptimisation.status == ReoptimisationStatus.DONE:
+        context.update({"show_moves": True, "moves": reoptimisation.moves})
+    elif reoptimisation.status == ReoptimisationStatus.FAILED:
+        context["error"] = reoptimisation.error
+    else:
+        context["notice"] = _("已取消重新优化，配置方案未改变。")
+    if error:
+        context["error"] = error
+    return render(request, "matching/balance.html#table", context)
+
+
 @require_roles(Role.STAFF)
 @require_POST
 def reoptimise(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Queue a re-optimisation; htmx gets the progress in place of the table, which polls."""
     run = access_match_run(request.user, run_id)
+    try:
+        reoptimisation = services.match_run_reoptimise_request(
+            run=run,
+            requested_by=request.user,  # type: ignore[arg-type]
+        )
+    except services.MatchingError as exc:
+        if not _is_htmx(request):
+            messages.error(request, str(exc))
+            return redirect(reverse("matching:balance", args=[run.pk]))
+        context = _balance_context(request, run_id)
+        context["error"] = str(exc)
+        return render(request, "matching/balance.html#table", context)
+    if not _is_htmx(request):
+        if reoptimisation.status == ReoptimisationStatus.DONE:
+            messages.success(request, _("已按研判决定重新优化。"))
+        elif reoptimisation.status == ReoptimisationStatus.FAILED:
+            messages.error(request, reoptimisation.error)
+        elif reoptimisation.is_active:
+            messages.info(request, _("已提交重新优化，正在后台求解；完成后平衡表将更新。"))
+        return redirect(reverse("matching:balance", args=[run.pk]))
+    return _reoptimisation_area(request, run, reoptimisation)
+
+
+@require_roles(Role.STAFF)
+@require_GET
+def reoptimisation_status(
+    request: HttpRequest, run_id: int, reoptimisation_id: int
+) -> HttpResponse:
+    """Polled by the progress: itself while under way, then the table in its place."""
+    run = access_match_run(request.user, run_id)
+    reoptimisation = selectors.reoptimisation_status(run=run, reoptimisation_id=reoptimisation_id)
+    if reoptimisation is None:
+        raise Http404(_("没有找到这次重新优化"))
+    if not _is_htmx(request):
+        return redirect(reverse("matching:balance", args=[run.pk]))
+    return _reoptimisation_area(request, run, reoptimisation)
+
+
+@require_roles(Role.STAFF)
+@require_POST
+def reoptimisation_cancel(
+    request: HttpRequest, run_id: int, reoptimisation_id: int
+) -> HttpResponse:
+    run = access_match_run(request.user, run_id)
+    reoptimisation = selectors.reoptimisation_status(run=run, reoptimisation_id=reoptimisation_id)
+    if reoptimisation is None:
+        raise Http404(_("没有找到这次重新优化"))
     error = ""
     try:
-        services.match_run_reoptimise(run=run)
+        reoptimisation = services.match_reoptimise_cancel(reoptimisation=reoptimisation)
     except services.MatchingError as exc:
         error = str(exc)
     if not _is_htmx(request):
         if error:
             messages.error(request, error)
+        elif reoptimisation.is_active:
+            messages.info(request, _("已请求取消：求解结束后将丢弃本次结果，配置方案不变。"))
         else:
-            messages.success(request, _("已按研判决定重新优化。"))
+            messages.info(request, _("已取消重新优化，配置方案未改变。"))
         return redirect(reverse("matching:balance", args=[run.pk]))
-    context = _balance_context(request, run_id)
-    context.update({"error": error, "show_moves": not error})
-    return render(request, "matching/balance.html#table", context)
+    return _reoptimisation_area(request, run, reoptimisation, error)
 
 
 @require_roles(Role.STAFF)

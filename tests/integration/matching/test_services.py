@@ -136,7 +136,7 @@ def test_reoptimising_honours_a_pin_and_a_forbid_and_reports_who_moved(user: Any
     _decide(run, user, "pin", a, post_b)
     _decide(run, user, "forbid", b, post_b)
 
-    moves = services.match_run_reoptimise(run=run)
+    moves = services.match_run_reoptimise_request(run=run, requested_by=user).moves
 
     after = _placed(run)
     assert after[a] == post_b
@@ -153,7 +153,7 @@ def test_a_cadre_taken_out_of_the_pool_is_placed_nowhere(user: Any) -> None:
     cadre_id = next(iter(_placed(run)))
     _decide(run, user, "exclude", cadre_id, None)
 
-    services.match_run_reoptimise(run=run)
+    services.match_run_reoptimise_request(run=run, requested_by=user)
 
     assert cadre_id not in _placed(run)
     assert not RunCandidate.objects.filter(run=run, cadre_id=cadre_id).exists()
@@ -182,7 +182,7 @@ def test_a_finalised_run_is_never_edited(user: Any) -> None:
     with pytest.raises(services.MatchRunLockedError, match="已定案"):
         _decide(run, user, "forbid", cadre_id, post_id)
     with pytest.raises(services.MatchRunLockedError):
-        services.match_run_reoptimise(run=run)
+        services.match_run_reoptimise_request(run=run, requested_by=user)
 
     assert Secondment.objects.count() == run.filled
     assert Decision.objects.count() == 0
