@@ -183,6 +183,18 @@ def test_filing_a_demand_saves_it_and_shows_the_suggestion(
     assert "民生事业" in body
 
 
+def test_a_filed_demand_is_in_the_audit_trail_with_the_contact(
+    contact: Client, survey_round: SurveyRound
+) -> None:
+    from lianbing.accounts.models import AuditAction, AuditEvent
+
+    contact.post(reverse("survey:demand_new", args=[survey_round.pk]), _form(submit="1"))
+
+    event = AuditEvent.objects.get(object_type="survey.Demand", action=AuditAction.CREATE)
+    assert event.username == "caoqiao"
+    assert "文旅发展岗" in event.object_repr
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

@@ -178,6 +178,14 @@ LIANBING_AUDITED_MODELS = [
     "people.Mentor",
     "demand.Program",
     "demand.Post",
+    "demand.PostCoreAbility",
+    "survey.SurveyRound",
+    "survey.Demand",
+    "survey.DemandAbility",
+    "matching.MatchRun",
+    "matching.Decision",
+    "matching.Reoptimisation",
+    "training.Secondment",
     "accounts.Profile",
 ]
 
