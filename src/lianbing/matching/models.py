@@ -355,6 +355,8 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", _("生成中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+    #: The workbook was deleted after its retention period; the run can be exported again.
+    EXPIRED = "expired", _("已过期")
 
 
 class MatchExport(models.Model):
@@ -396,6 +398,11 @@ class MatchExport(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    @property
+    def retention_days(self) -> int:
+        """How long a finished workbook is kept before it expires (shown beside an expired one)."""
+        return int(settings.LIANBING_EXPORT_RETENTION_DAYS)
 
 
 class ReoptimisationStatus(models.TextChoices):

@@ -7,6 +7,7 @@ message that says what to do next, and then changes nothing.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -915,4 +916,39 @@ def match_export_write(*, export_id: int, progress: Callable[[str], None] | None
         MatchExport.objects.filter(pk=export_id).update(
             status=ExportStatus.DONE, file_name=name, finished_at=timezone.now()
         )
+    # Each export also clears the workbooks past their retention period; the
+    # prune_files command does the same from cron. Pruning never fails an export.
+    try:
+        match_exports_prune()
+    except Exception:
+        logger.exception("pruning expired exports after export %s failed", export_id)
     return MatchExport.objects.filter(pk=export_id).values_list("status", flat=True).first() or ""
+
+
+def match_exports_prune(*, now: datetime.datetime | None = None) -> int:
+    """Delete the workbooks of exports finished before ``now`` minus the retention; returns how many.
+
+    Only finished (``done``) exports are touched: their file is deleted (a file
+    already gone is fine) and they become ``expired``, so the run page asks for
+    a new export instead of offering the download. Queued and running exports
+    are never touched, whatever their age. The retention is
+    ``settings.LIANBING_EXPORT_RETENTION_DAYS``.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.LIANBING_EXPORT_RETENTION_DAYS)
+    old = MatchExport.objects.filter(status=ExportStatus.DONE, finished_at__lt=cutoff)
+    directory = export_directory()
+    removed: list[int] = []
+    for pk, file_name in old.values_list("pk", "file_name"):
+        try:
+            (directory / file_name).unlink(missing_ok=True)
+        except OSError:
+            # Left as it is (still downloadable) and tried again next time.
+            logger.exception("could not delete expired export %s (%s)", pk, file_name)
+            continue
+        removed.append(pk)
+    if not removed:
+        return 0
+    return MatchExport.objects.filter(pk__in=removed, status=ExportStatus.DONE).update(
+        status=ExportStatus.EXPIRED
+    )

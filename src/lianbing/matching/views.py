@@ -349,6 +349,8 @@ def exports(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_GET
 def export_download(request: HttpRequest, export_id: int) -> FileResponse:
     export = access_match_export(request.user, export_id)
+    if export.status == ExportStatus.EXPIRED:
+        raise Http404(_("文件已不存在，请重新导出"))
     if export.status != ExportStatus.DONE:
         raise Http404(_("文件还没有生成"))
     path = services.export_directory() / export.file_name

@@ -43,6 +43,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from lianbing.accounts import audit
+from lianbing.accounts.models import AuditAction
 from lianbing.demand import services as demand_services
 from lianbing.demand.models import Post, Program
 from lianbing.demand.selectors import current_program
@@ -56,7 +57,7 @@ from lianbing.spreadsheets.problems import CellProblem, SpreadsheetError
 from lianbing.spreadsheets.reader import NOT_XLSX, ZIP_MAGIC, read_cadres, read_posts
 from lianbing.spreadsheets.upload_safety import MAX_UPLOAD_BYTES, UnsafeUploadError, check_xlsx
 
-from .models import IMPORT_DIR_NAME, ImportJob, ImportKind, ImportStatus
+from .models import IMPORT_DIR_NAME, IMPORT_FINISHED, ImportJob, ImportKind, ImportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -1003,7 +1004,55 @@ def import_job_execute(*, job_id: int) -> str:
         )
     finally:
         _progress_file(job_id).unlink(missing_ok=True)
+    # Each import also clears the uploads past their retention period; the
+    # prune_files command does the same from cron. Pruning never fails an import.
+    try:
+        import_uploads_prune()
+    except Exception:
+        logger.exception("pruning expired uploads after import job %s failed", job_id)
     return ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first() or ""
+
+
+def import_uploads_prune(*, now: datetime.datetime | None = None) -> int:
+    """Delete the uploaded workbooks of jobs finished before ``now`` minus the retention.
+
+    Returns how many uploads were removed. Only finished jobs (imported,
+    rejected, failed or cancelled) lose their file (a file already gone is
+    fine); the job row stays with its counts, problems and warnings, and
+    records when the file went (``upload_removed_at``) so its page says so.
+    Queued and running jobs are never touched, whatever their age. The
+    retention is ``settings.LIANBING_UPLOAD_RETENTION_DAYS``; each removal is
+    recorded in the audit trail.
+    """
+    now = now or timezone.now()
+    days = settings.LIANBING_UPLOAD_RETENTION_DAYS
+    cutoff = now - datetime.timedelta(days=days)
+    old = ImportJob.objects.filter(
+        status__in=IMPORT_FINISHED, finished_at__lt=cutoff, upload_removed_at__isnull=True
+    ).order_by("pk")
+    removed = 0
+    # The system removes the files, not whoever's request happens to run the task.
+    with audit.request_context(None):
+        for job in old:
+            try:
+                if job.file.name:
+                    job.file.storage.delete(job.file.name)
+            except OSError:
+                # Kept as it is and tried again next time.
+                logger.exception("could not delete the upload of import job %s", job.pk)
+                continue
+            # Counted once even when two workers prune at the same time.
+            if not ImportJob.objects.filter(
+                pk=job.pk, status__in=IMPORT_FINISHED, upload_removed_at__isnull=True
+            ).update(upload_removed_at=now):
+                continue
+            removed += 1
+            audit.record(
+                action=AuditAction.UPDATE,
+                obj=job,
+                detail=_("上传的文件已按保留期限删除（保留 %(days)d 天）") % {"days": days},
+            )
+    return removed
 
 
 class ImportCancelError(ImportRequestError):

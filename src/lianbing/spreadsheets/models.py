@@ -36,6 +36,15 @@ class ImportStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
+#: A job in one of these states no longer needs its uploaded workbook.
+IMPORT_FINISHED = (
+    ImportStatus.DONE,
+    ImportStatus.REJECTED,
+    ImportStatus.FAILED,
+    ImportStatus.CANCELLED,
+)
+
+
 class ImportKind(models.TextChoices):
     CADRES = "cadres", _("干部")
     POSTS = "posts", _("岗位")
@@ -56,6 +65,9 @@ class ImportJob(BackgroundWork):
     file = models.FileField(_("文件"), upload_to=stored_upload_name, max_length=200)
     file_name = models.CharField(_("原文件名"), max_length=200, blank=True)
     file_size = models.PositiveIntegerField(_("文件大小（字节）"), default=0)
+    #: When the uploaded workbook was deleted after ``LIANBING_UPLOAD_RETENTION_DAYS``;
+    #: the job's counts and problems stay.
+    upload_removed_at = models.DateTimeField(_("上传文件删除时间"), null=True, blank=True)
     kind = models.CharField(_("内容"), max_length=10, choices=ImportKind.choices, blank=True)
 
     program = models.ForeignKey(
@@ -109,6 +121,10 @@ class ImportJob(BackgroundWork):
                     new_program_ended_on__gt=models.F("new_program_started_on"),
                 ),
                 name="import_job_new_program_has_a_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(upload_removed_at__isnull=True) | Q(status__in=IMPORT_FINISHED),
+                name="import_job_upload_removed_only_when_finished",
             ),
         ]
 

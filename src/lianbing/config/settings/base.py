@@ -208,6 +208,16 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Files under MEDIA_ROOT that hold cadres' personal data are deleted once their
+# purpose is served, as the Personal Information Protection Law (个人信息保护法,
+# art. 19) asks: an exported run workbook is downloaded soon after it is made
+# (the run itself stays, so it can be exported again), and an uploaded import
+# workbook is only needed while the import runs and while its outcome is being
+# checked (the job's counts and problem list stay). `lianbing manage
+# prune_files` applies both periods; each export and import also applies its own.
+LIANBING_EXPORT_RETENTION_DAYS = 7
+LIANBING_UPLOAD_RETENTION_DAYS = 30
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 SESSION_COOKIE_HTTPONLY = True

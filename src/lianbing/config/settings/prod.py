@@ -5,7 +5,9 @@ Required: ``LIANBING_SECRET_KEY`` (>= 50 random characters),
 ``LIANBING_FIELD_KEY`` (key of the encrypted personal fields; keep it apart
 from the database backups). Optional: ``LIANBING_TRUSTED_PROXIES`` (addresses
 of the reverse proxies whose X-Forwarded-For is believed),
-``LIANBING_SSL_REDIRECT=0`` when the proxy already redirects to HTTPS.
+``LIANBING_SSL_REDIRECT=0`` when the proxy already redirects to HTTPS,
+``LIANBING_EXPORT_RETENTION_DAYS`` and ``LIANBING_UPLOAD_RETENTION_DAYS`` (days
+exported and uploaded workbooks are kept; defaults in ``base``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,19 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import LIANBING_EXPORT_RETENTION_DAYS as _BASE_EXPORT_RETENTION_DAYS
+from .base import LIANBING_UPLOAD_RETENTION_DAYS as _BASE_UPLOAD_RETENTION_DAYS
+
+
+def _days_from_env(name: str, default: int) -> int:
+    """A retention period in whole days (at least 1) from the environment, else ``default``."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"环境变量 {name} 应为正整数（天数），现为“{value}”。")
+    return int(value)
+
 
 DEBUG = False
 SECRET_KEY = os.environ.get("LIANBING_SECRET_KEY", "")
@@ -32,6 +47,13 @@ if len(LIANBING_FIELD_KEY) < 32:
     raise ImproperlyConfigured(
         "请设置环境变量 LIANBING_FIELD_KEY（敏感字段加密密钥，至少 32 个字符），并与数据库备份分开保管。"
     )
+
+LIANBING_EXPORT_RETENTION_DAYS = _days_from_env(
+    "LIANBING_EXPORT_RETENTION_DAYS", _BASE_EXPORT_RETENTION_DAYS
+)
+LIANBING_UPLOAD_RETENTION_DAYS = _days_from_env(
+    "LIANBING_UPLOAD_RETENTION_DAYS", _BASE_UPLOAD_RETENTION_DAYS
+)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("LIANBING_SSL_REDIRECT", "1") == "1"

@@ -1,0 +1,243 @@
+"""Exported run workbooks are deleted after the export retention period (个人信息保护法)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from lianbing.matching import services
+from lianbing.matching.models import ExportStatus, MatchExport, MatchRun
+from tests import factories
+from tests.functional.accounts.test_deploy_and_backup import PROD_ENV, _manage
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def user() -> Any:
+    return factories.staff_user()
+
+
+@pytest.fixture
+def run(user: Any) -> MatchRun:
+    return services.match_run_create(
+        program=factories.matching_program(cadres=4, posts=3), created_by=user
+    )
+
+
+def _export(run: MatchRun, user: Any) -> MatchExport:
+    """A workbook written now (each export also prunes the expired ones)."""
+    export = services.match_export_create(run=run, created_by=user)
+    assert export.status == ExportStatus.DONE
+    return export
+
+
+def _age(export: MatchExport, days: float) -> MatchExport:
+    """The export as if it had finished ``days`` ago."""
+    MatchExport.objects.filter(pk=export.pk).update(
+        finished_at=timezone.now() - datetime.timedelta(days=days)
+    )
+    export.refresh_from_db()
+    return export
+
+
+def _path(export: MatchExport) -> Path:
+    return services.export_directory() / export.file_name
+
+
+def test_a_done_export_older_than_seven_days_loses_its_file_and_expires(
+    media: Path, run: MatchRun, user: Any
+) -> None:
+    old, recent = _export(run, user), _export(run, user)
+    _age(old, 8)
+    _age(recent, 6)
+    assert _path(old).is_file()
+
+    pruned = services.match_exports_prune()
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert pruned == 1
+    assert old.status == ExportStatus.EXPIRED
+    assert not _path(old).exists()
+    assert recent.status == ExportStatus.DONE
+    assert _path(recent).is_file()
+    assert _path(old).parent == media / "exports"
+
+
+def test_the_retention_is_counted_from_the_finish_in_days_of_the_setting(
+    media: Path, run: MatchRun, user: Any, settings: Any
+) -> None:
+    settings.LIANBING_EXPORT_RETENTION_DAYS = 2
+    export = _export(run, user)
+    finished = export.finished_at
+    assert finished is not None
+
+    kept = services.match_exports_prune(now=finished + 2 * DAY - datetime.timedelta(minutes=1))
+    pruned = services.match_exports_prune(now=finished + 2 * DAY + datetime.timedelta(minutes=1))
+
+    export.refresh_from_db()
+    assert (kept, pruned) == (0, 1)
+    assert export.status == ExportStatus.EXPIRED
+
+
+def test_queued_and_running_exports_are_never_touched_whatever_their_age(
+    media: Path, run: MatchRun, user: Any, settings: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    queued = services.match_export_create(run=run, created_by=user)
+    running = services.match_export_create(run=run, created_by=user)
+    long_ago = timezone.now() - 365 * DAY
+    MatchExport.objects.filter(pk=queued.pk).update(created_at=long_ago)
+    MatchExport.objects.filter(pk=running.pk).update(
+        status=ExportStatus.RUNNING, created_at=long_ago
+    )
+
+    pruned = services.match_exports_prune(now=timezone.now() + 365 * DAY)
+
+    assert pruned == 0
+    statuses = dict(MatchExport.objects.values_list("pk", "status"))
+    assert statuses == {queued.pk: ExportStatus.QUEUED, running.pk: ExportStatus.RUNNING}
+
+
+def test_an_old_export_whose_file_is_already_gone_still_expires(
+    media: Path, run: MatchRun, user: Any
+) -> None:
+    export = _age(_export(run, user), 30)
+    _path(export).unlink()
+
+    pruned = services.match_exports_prune()
+
+    export.refresh_from_db()
+    assert pruned == 1
+    assert export.status == ExportStatus.EXPIRED
+
+
+def test_each_new_export_prunes_the_expired_ones(media: Path, run: MatchRun, user: Any) -> None:
+    old = _age(_export(run, user), 8)
+
+    new = _export(run, user)
+
+    old.refresh_from_db()
+    assert old.status == ExportStatus.EXPIRED
+    assert not _path(old).exists()
+    assert new.status == ExportStatus.DONE
+    assert _path(new).is_file()
+
+
+def test_a_file_that_cannot_be_deleted_neither_fails_the_export_nor_expires(
+    media: Path, run: MatchRun, user: Any
+) -> None:
+    stuck = _age(_export(run, user), 8)
+    # A directory in the file's place cannot be unlinked.
+    _path(stuck).unlink()
+    _path(stuck).mkdir()
+    (_path(stuck) / "keep").write_text("x", encoding="utf-8")
+
+    new = _export(run, user)
+
+    stuck.refresh_from_db()
+    assert new.status == ExportStatus.DONE
+    assert stuck.status == ExportStatus.DONE
+    assert _path(stuck).is_dir()
+
+
+def test_the_prune_files_command_counts_the_expired_exports_in_chinese(
+    media: Path, run: MatchRun, user: Any
+) -> None:
+    first, second, _third = _export(run, user), _export(run, user), _export(run, user)
+    _age(first, 10)
+    _age(second, 9)
+    out = io.StringIO()
+
+    call_command("prune_files", stdout=out)
+
+    assert out.getvalue().strip() == "已删除过期导出文件 2 个，过期上传文件 0 个。"
+    assert MatchExport.objects.filter(status=ExportStatus.EXPIRED).count() == 2
+
+
+# --------------------------------------------------------------------- pages
+
+
+@pytest.fixture
+def staff(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_exports_list_shows_an_expired_export_without_a_download_link(
+    media: Path, run: MatchRun, user: Any, staff: Client
+) -> None:
+    expired, kept = _export(run, user), _export(run, user)
+    _age(expired, 8)
+    services.match_exports_prune()
+
+    page = staff.get(reverse("matching:exports", args=[run.pk])).content.decode()
+
+    assert "已过期（保留 7 天），请重新导出" in page
+    assert reverse("matching:export_download", args=[expired.pk]) not in page
+    assert reverse("matching:export_download", args=[kept.pk]) in page
+
+
+def test_the_run_page_shows_the_expired_export_too(
+    media: Path, run: MatchRun, user: Any, staff: Client
+) -> None:
+    _age(_export(run, user), 8)
+    services.match_exports_prune()
+
+    page = staff.get(reverse("matching:run_detail", args=[run.pk])).content.decode()
+
+    assert 'data-testid="export-expired"' in page
+    assert "已过期（保留 7 天），请重新导出" in page
+
+
+def test_downloading_an_expired_export_is_not_found_and_asks_for_a_new_export(
+    media: Path, run: MatchRun, user: Any, staff: Client
+) -> None:
+    export = _age(_export(run, user), 8)
+    services.match_exports_prune()
+
+    response = staff.get(reverse("matching:export_download", args=[export.pk]))
+
+    assert response.status_code == 404
+    assert str(response.context["exception"]) == "文件已不存在，请重新导出"
+
+
+# --------------------------------------------------------------------- production
+
+
+def test_production_reads_both_retention_periods_from_the_environment() -> None:
+    env = {
+        **PROD_ENV,
+        "LIANBING_EXPORT_RETENTION_DAYS": "3",
+        "LIANBING_UPLOAD_RETENTION_DAYS": "14",
+    }
+    show = (
+        "from django.conf import settings; "
+        "print(settings.LIANBING_EXPORT_RETENTION_DAYS, settings.LIANBING_UPLOAD_RETENTION_DAYS)"
+    )
+
+    done = _manage("shell", "-v", "0", "-c", show, env=env)
+    refused = _manage("check", env={**env, "LIANBING_EXPORT_RETENTION_DAYS": "0"})
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["3", "14"]
+    assert refused.returncode != 0
+    assert "LIANBING_EXPORT_RETENTION_DAYS 应为正整数" in refused.stderr
