@@ -135,7 +135,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _run_children(
         [
             [*me, "manage", "runserver", address, "--noreload", "--skip-checks"],
-            [*me, "worker"],
+            # A short poll: at the demo's scale a match run is back within 2 seconds.
+            [*me, "worker", "--interval", "0.2"],
         ],
         env,
     )
