@@ -129,7 +129,7 @@ def test_a_queued_run_shows_a_progress_bar_and_a_cancel_button(
     staff.post(reverse("matching:run_cancel", args=[queued.pk]))
 
     assert 'data-testid="run-progress"' in page
-    assert "every 1s" in page
+    assert "every 500ms" in page
     assert "取消计算" in page
     queued.refresh_from_db()
     assert queued.status == RunStatus.CANCELLED

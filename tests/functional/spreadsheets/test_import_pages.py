@@ -158,7 +158,7 @@ def test_a_queued_import_shows_a_progress_bar_and_can_be_cancelled(
     staff.post(reverse("spreadsheets:import_cancel", args=[job.pk]))
 
     assert 'data-testid="import-progress"' in page
-    assert "every 1s" in page
+    assert "every 500ms" in page
     assert "取消导入" in page
     job.refresh_from_db()
     assert job.status == ImportStatus.CANCELLED
