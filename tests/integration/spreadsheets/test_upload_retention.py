@@ -292,3 +292,15 @@ def test_a_recent_job_page_says_nothing_about_deletion(
 
     assert 'data-testid="import-done"' in page
     assert REMOVED not in page
+
+
+def test_the_import_list_marks_the_jobs_whose_upload_was_deleted(
+    media: Path, tmp_path: Path, user: Any, staff: Client
+) -> None:
+    _age(_job(tmp_path, user), 31)
+    _job(tmp_path, user)
+    importing.import_uploads_prune()
+
+    page = staff.get(reverse("spreadsheets:import_list")).content.decode()
+
+    assert page.count('data-testid="upload-removed"') == 1
