@@ -83,6 +83,19 @@ def test_run_review_reoptimise_finalise_and_export(
     _decide(page, recommended, "排除配对", "与该单位负责人有亲属关系，需回避")
     page.get_by_text("待纳入优化的研判决定：2 项").wait_for()
 
+    # A mistaken decision, made in the pair panel still open, is withdrawn with a reason;
+    # it stays listed, struck through.
+    panel = page.get_by_test_id("pair-detail")
+    panel.get_by_label("移出人选的理由").fill("误以为已另有任用")
+    panel.get_by_role("button", name="移出人选").click()
+    mistaken = panel.get_by_test_id("pair-decisions").locator("li", has_text="误以为已另有任用")
+    mistaken.wait_for()
+    page.get_by_text("待纳入优化的研判决定：3 项").wait_for()
+    mistaken.get_by_label("撤销的理由").fill("核实后仍在人选之列")
+    mistaken.get_by_role("button", name="撤销决定").click()
+    page.get_by_text("撤销：核实后仍在人选之列").wait_for()
+    page.get_by_text("待纳入优化的研判决定：2 项").wait_for()
+
     page.get_by_role("button", name="重新优化").click()
     moves = page.get_by_test_id("moves")
     moves.wait_for()

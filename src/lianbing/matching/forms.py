@@ -126,6 +126,13 @@ class DecisionForm(forms.Form):
     )
 
 
+class DecisionWithdrawForm(forms.Form):
+    # Blank is let through so the service answers with its message.
+    reason = forms.CharField(label=_("撤销的理由"), required=False)
+    #: The post of the pair panel the request comes from; absent from the run page.
+    return_post = forms.IntegerField(required=False)
+
+
 class FinaliseForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("我已核对配置方案，确认定案（定案后不能修改，只能由新方案取代）"),

@@ -287,8 +287,36 @@ class DecisionKind(models.TextChoices):
     EXCLUDE = "exclude", _("移出人选")
 
 
+#: A decision in force that no re-optimisation has used yet, or a withdrawal of a
+#: decision a re-optimisation had used, made after that re-optimisation. A
+#: decision withdrawn before any re-optimisation used it never shaped the
+#: placement, so it needs none.
+PENDING_DECISION = Q(withdrawn_at__isnull=True, applied_at__isnull=True) | Q(
+    withdrawn_at__isnull=False, applied_at__isnull=False, withdrawal_applied_at__isnull=True
+)
+
+
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    """The states of review decisions, so every rule that counts them counts the same."""
+
+    def active(self) -> DecisionQuerySet:
+        """Decisions in force: not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def pending(self) -> DecisionQuerySet:
+        """What the next re-optimisation has to take in (see :attr:`Decision.is_pending`)."""
+        return self.filter(PENDING_DECISION)
+
+
 class Decision(models.Model):
-    """A qualitative review decision (定性研究) on a run, with who, when and why."""
+    """A qualitative review decision (定性研究) on a run, with who, when and why.
+
+    A decision is never deleted. It can be withdrawn, with who, when and why;
+    a withdrawn decision stays on the record but no rule and no re-optimisation
+    looks at it any more, and the same decision can be made again. The
+    re-optimisation that first solves without a decision it had used sets
+    ``withdrawal_applied_at``.
+    """
 
     run = models.ForeignKey(
         MatchRun, verbose_name=_("匹配方案"), on_delete=models.CASCADE, related_name="decisions"
@@ -314,6 +342,19 @@ class Decision(models.Model):
     )
     created_at = models.DateTimeField(_("决定时间"), auto_now_add=True)
     applied_at = models.DateTimeField(_("纳入优化时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="withdrawn_match_decisions",
+    )
+    withdraw_reason = models.TextField(_("撤销理由"), blank=True)
+    withdrawal_applied_at = models.DateTimeField(_("撤销纳入优化时间"), null=True, blank=True)
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["run", "created_at", "id"]
@@ -329,25 +370,51 @@ class Decision(models.Model):
                 name="decision_post_unless_exclude",
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="decision_has_reason"),
+            models.CheckConstraint(
+                condition=(
+                    Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True, withdraw_reason="")
+                )
+                | (
+                    Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False)
+                    & ~Q(withdraw_reason="")
+                ),
+                name="decision_withdrawn_with_who_when_why",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawal_applied_at__isnull=True)
+                | Q(withdrawn_at__isnull=False, applied_at__isnull=False),
+                name="decision_withdrawal_applied_only_when_withdrawn_after_use",
+            ),
             models.UniqueConstraint(
                 fields=["run", "cadre"],
-                condition=Q(kind="pin"),
+                condition=Q(kind="pin", withdrawn_at__isnull=True),
                 name="decision_one_pin_per_cadre",
             ),
             models.UniqueConstraint(
                 fields=["run", "cadre"],
-                condition=Q(kind="exclude"),
+                condition=Q(kind="exclude", withdrawn_at__isnull=True),
                 name="decision_one_exclusion_per_cadre",
             ),
             models.UniqueConstraint(
                 fields=["run", "cadre", "post"],
-                condition=Q(kind="forbid"),
+                condition=Q(kind="forbid", withdrawn_at__isnull=True),
                 name="decision_one_forbid_per_pair",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.cadre}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        """Whether the next re-optimisation changes anything for it (:data:`PENDING_DECISION`)."""
+        if self.withdrawn_at is None:
+            return self.applied_at is None
+        return self.applied_at is not None and self.withdrawal_applied_at is None
 
 
 class ExportStatus(models.TextChoices):

@@ -30,11 +30,13 @@ from .models import (
 
 
 def match_run_list(*, program_id: int | None = None) -> QuerySet[MatchRun]:
-    """Runs, newest first, with their numbers of cadres, posts and decisions."""
+    """Runs, newest first, with their numbers of cadres, posts and decisions in force."""
     qs = MatchRun.objects.select_related("program", "created_by", "supersedes").annotate(
         n_cadres=Count("cadres", distinct=True),
         n_posts=Count("posts", distinct=True),
-        n_decisions=Count("decisions", distinct=True),
+        n_decisions=Count(
+            "decisions", filter=Q(decisions__withdrawn_at__isnull=True), distinct=True
+        ),
     )
     if program_id:
         qs = qs.filter(program_id=program_id)
@@ -58,14 +60,23 @@ class RunDetail:
     seats: int
 
 
+def _decision_log(run: MatchRun) -> list[Decision]:
+    """Every decision of the run, withdrawn ones too, oldest first, with the people named."""
+    return list(run.decisions.select_related("cadre", "post__unit", "created_by", "withdrawn_by"))
+
+
 def match_run_detail(*, run: MatchRun) -> RunDetail:
-    """A run with its decisions, exports, secondments and the runs that supersede it."""
-    decisions = list(run.decisions.select_related("cadre", "post__unit", "created_by"))
+    """A run with its decisions, exports, secondments and the runs that supersede it.
+
+    ``pending`` counts what the next re-optimisation has to take in: decisions
+    not yet used and withdrawals of used ones (:attr:`Decision.is_pending`).
+    """
+    decisions = _decision_log(run)
     counts = run.posts.aggregate(n=Count("id"), seats=Sum("seats"))
     return RunDetail(
         run=run,
         decisions=decisions,
-        pending=sum(1 for d in decisions if d.applied_at is None),
+        pending=sum(1 for d in decisions if d.is_pending),
         exports=list(run.exports.select_related("created_by")[:5]),
         secondments=list(
             Secondment.objects.filter(source_run=run).select_related(
@@ -88,6 +99,23 @@ def match_run_status(*, run_id: int) -> MatchRun:
 
 def match_export_list(*, run: MatchRun) -> list[MatchExport]:
     return list(run.exports.select_related("created_by")[:5])
+
+
+@dataclass(frozen=True)
+class RunDecisions:
+    decisions: list[Decision]
+    pending: int
+
+
+def run_decisions(*, run: MatchRun) -> RunDecisions:
+    """The run's decision log and what is pending, for the part of the run page that lists them."""
+    decisions = _decision_log(run)
+    return RunDecisions(decisions=decisions, pending=sum(1 for d in decisions if d.is_pending))
+
+
+def run_decision(*, run: MatchRun, decision_id: int) -> Decision | None:
+    """One of the run's decisions; None when the id is not the run's."""
+    return run.decisions.filter(pk=decision_id).first()
 
 
 def reoptimisation_status(*, run: MatchRun, reoptimisation_id: int) -> Reoptimisation | None:
@@ -183,7 +211,12 @@ def balance_table(*, run: MatchRun, unit_id: int | None = None, category: str = 
     host_units = list(
         Unit.objects.filter(pk__in=run.posts.values("unit_id")).order_by("kind", "name")
     )
-    decisions = list(run.decisions.values_list("kind", "cadre_id", "post_id", "applied_at"))
+    decisions = list(
+        run.decisions.only(
+            "kind", "cadre_id", "post_id", "applied_at", "withdrawn_at", "withdrawal_applied_at"
+        )
+    )
+    active = [d for d in decisions if d.withdrawn_at is None]
     return BalanceTable(
         run=run,
         rows=list(rows.values()),
@@ -191,10 +224,10 @@ def balance_table(*, run: MatchRun, unit_id: int | None = None, category: str = 
         categories=taxonomy.CATEGORIES,
         unit_id=unit_id,
         category=category if category in taxonomy.CATEGORY_CODES else "",
-        pending=sum(1 for d in decisions if d[3] is None),
-        pins={(c, p) for k, c, p, _ in decisions if k == DecisionKind.PIN},
-        forbids={(c, p) for k, c, p, _ in decisions if k == DecisionKind.FORBID},
-        excluded={c for k, c, _, _ in decisions if k == DecisionKind.EXCLUDE},
+        pending=sum(1 for d in decisions if d.is_pending),
+        pins={(d.cadre_id, d.post_id or 0) for d in active if d.kind == DecisionKind.PIN},
+        forbids={(d.cadre_id, d.post_id or 0) for d in active if d.kind == DecisionKind.FORBID},
+        excluded={d.cadre_id for d in active if d.kind == DecisionKind.EXCLUDE},
         reoptimisation=run.reoptimisations.filter(status__in=REOPTIMISATION_ACTIVE).first(),
     )
 
@@ -239,10 +272,11 @@ def pair_detail(*, run: MatchRun, cadre_id: int, post_id: int) -> PairDetail | N
     cadre, post = snap.cadres[i], snap.posts[j]
     candidates = snap.state["candidates"][j]
     post_of = int(snap.state["post_of"][i])
+    # Withdrawn decisions stay listed (struck through), with who withdrew them and why.
     decisions = list(
         run.decisions.filter(
             Q(cadre_id=cadre_id, post_id=post_id) | Q(cadre_id=cadre_id, post__isnull=True)
-        ).select_related("created_by", "post")
+        ).select_related("created_by", "post", "withdrawn_by")
     )
     core = dict(post.core_abilities)
     top = max(core.values(), default=0.0)
@@ -323,7 +357,7 @@ def run_print(*, run: MatchRun) -> RunPrint:
     return RunPrint(
         table=balance_table(run=run),
         placements=_placements(run),
-        decisions=list(run.decisions.select_related("cadre", "post__unit", "created_by")),
+        decisions=_decision_log(run),
     )
 
 

@@ -448,7 +448,7 @@ def decision_record(
     reason, a cadre or post outside the run, a pin on a pair the rules or an
     earlier decision forbid, more pins than a post has seats, a second pin for
     a cadre, forbidding a pinned pair, removing a pinned cadre, and repeating a
-    decision.
+    decision. Withdrawn decisions count for none of these rules.
     """
     run = MatchRun.objects.select_for_update().get(pk=run.pk)
     _ensure_reviewable(run)
@@ -472,7 +472,7 @@ def decision_record(
         if j is None:
             raise DecisionError(_("请选择本方案范围内的岗位。"))
         post = Post.objects.get(pk=post_id or 0)
-    decisions = list(run.decisions.select_related("post", "cadre"))
+    decisions = list(run.decisions.active().select_related("post", "cadre"))
     excluded = {d.cadre_id for d in decisions if d.kind == DecisionKind.EXCLUDE}
     pins = [d for d in decisions if d.kind == DecisionKind.PIN]
     forbids = {(d.cadre_id, d.post_id) for d in decisions if d.kind == DecisionKind.FORBID}
@@ -534,13 +534,63 @@ def decision_record(
     return decision
 
 
+@transaction.atomic
+def decision_withdraw(*, decision: Decision, withdrawn_by: User, reason: str) -> Decision:
+    """Withdraw a review decision, keeping who, when and why; it is never deleted.
+
+    From then on no rule of :func:`decision_record` and no re-optimisation
+    looks at it, so the same decision can be made again. A withdrawn decision
+    that a re-optimisation had used is pending until the next re-optimisation
+    solves without it (which sets ``withdrawal_applied_at``); one that no
+    re-optimisation had used changed nothing and needs none. Refused: a
+    finalised or unfinished run, a run being re-optimised, a decision already
+    withdrawn, and a blank reason.
+    """
+    run = MatchRun.objects.select_for_update().get(pk=decision.run_id)
+    _ensure_reviewable(run)
+    _ensure_not_reoptimising(
+        run, _("正在重新优化，请稍候再撤销研判决定：重新优化结束后，结果会显示在平衡表上。")
+    )
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("withdrawn_by")
+        .get(pk=decision.pk)
+    )
+    if decision.withdrawn_at is not None:
+        who = decision.withdrawn_by
+        raise DecisionError(
+            _("该研判决定已于 %(when)s 由 %(who)s 撤销，无需再撤销。")
+            % {
+                "when": timezone.localtime(decision.withdrawn_at).strftime("%Y-%m-%d %H:%M"),
+                "who": (who.get_full_name() or who.get_username()) if who else "",
+            }
+        )
+    reason = reason.strip()
+    if not reason:
+        raise DecisionError(_("请写明撤销的理由：撤销研判决定也要说明为什么。"))
+    decision.withdrawn_at = timezone.now()
+    decision.withdrawn_by = withdrawn_by
+    decision.withdraw_reason = reason
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
 def _decision_mask(
-    snap: adapters.Snapshot, decisions: Sequence[Decision]
+    snap: adapters.Snapshot, decisions: Sequence[Decision], *, stored_outcome: bool = False
 ) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """The allowed mask after the decisions, and the pinned (cadre, post) index pairs."""
+    """The allowed mask after the decisions in force, and the pinned (cadre, post) index pairs.
+
+    Withdrawn decisions are skipped, whoever passes them, except with
+    ``stored_outcome``: the export rebuilds the mask the run's stored placement
+    was solved under, which still honours a withdrawal no re-optimisation has
+    taken in yet (see :func:`_decisions_in_stored_outcome`).
+    """
     allowed = snap.matrix.allowed.copy()
     pins: list[tuple[int, int]] = []
     for d in decisions:
+        if d.withdrawn_at is not None and not stored_outcome:
+            continue
         i = snap.cadre_index(d.cadre_id)
         j = snap.post_index(d.post_id) if d.post_id else None
         if i is None:
@@ -612,18 +662,22 @@ class _Reoptimised:
     result: pipeline.MatchResult
     pins: list[tuple[int, int]]
     decision_ids: list[int]
+    withdrawal_ids: list[int]
     moves: list[dict[str, str]]
 
 
 def _reoptimised(run: MatchRun, progress: Callable[[str], None] | None = None) -> _Reoptimised:
-    """Solve the run again around all its decisions and work out what moved; writes nothing.
+    """Solve the run again around its decisions in force and work out what moved; writes nothing.
 
-    Each move names the cadre, the post before and the post after ("" = not
-    placed). The scores are not recomputed: decisions change what is allowed,
-    not how well a cadre fits a post.
+    Also notes the withdrawals it takes in: decisions that an earlier
+    re-optimisation used and that have been withdrawn since. Each move names
+    the cadre, the post before and the post after ("" = not placed). The
+    scores are not recomputed: decisions change what is allowed, not how well
+    a cadre fits a post.
     """
     snap = _load_snapshot(run)
     decisions = list(run.decisions.all())
+    # The mask leaves the withdrawn ones out.
     result, pins = _result_under_decisions(run, snap, decisions, progress)
     before = snap.state["post_of"]
     after = [int(x) for x in result.assignment.post_of]
@@ -640,13 +694,17 @@ def _reoptimised(run: MatchRun, progress: Callable[[str], None] | None = None) -
         snap=snap,
         result=result,
         pins=pins,
-        decision_ids=[d.pk for d in decisions],
+        decision_ids=[d.pk for d in decisions if d.withdrawn_at is None],
+        withdrawal_ids=[d.pk for d in decisions if d.withdrawn_at is not None and d.is_pending],
         moves=moves,
     )
 
 
 def _store_reoptimised(run: MatchRun, outcome: _Reoptimised) -> None:
-    """Replace the run's placement and balance table by the solve's; the decisions it used are applied."""
+    """Replace the run's placement and balance table by the solve's.
+
+    The decisions it used are applied, and so are the withdrawals it took in.
+    """
     snap = outcome.snap
     RunSnapshot.objects.filter(run=run).update(
         state=adapters.state_to_json(outcome.result, outcome.pins)
@@ -659,6 +717,9 @@ def _store_reoptimised(run: MatchRun, outcome: _Reoptimised) -> None:
     run.save()
     run.decisions.filter(pk__in=outcome.decision_ids, applied_at__isnull=True).update(
         applied_at=now
+    )
+    run.decisions.filter(pk__in=outcome.withdrawal_ids, withdrawal_applied_at__isnull=True).update(
+        withdrawal_applied_at=now
     )
 
 
@@ -818,8 +879,10 @@ def match_run_finalise(*, run: MatchRun, finalised_by: User) -> MatchRun:
     )
     if not run.is_feasible:
         raise FinaliseError(_("该方案没有可行的配置结果，不能定案。请调整规则后新建方案。"))
-    if run.decisions.filter(applied_at__isnull=True).exists():
-        raise FinaliseError(_("还有研判决定没有纳入优化。请先点击“重新优化”，核对结果后再定案。"))
+    if run.decisions.pending().exists():
+        raise FinaliseError(
+            _("还有研判决定（或其撤销）没有纳入优化。请先点击“重新优化”，核对结果后再定案。")
+        )
     current = (
         MatchRun.objects.filter(
             program=run.program, finalised_at__isnull=False, superseded_at__isnull=True
@@ -879,6 +942,16 @@ def match_export_create(*, run: MatchRun, created_by: User) -> MatchExport:
     return export
 
 
+def _decisions_in_stored_outcome(run: MatchRun) -> list[Decision]:
+    """The decisions the run's stored placement was solved under.
+
+    Those a re-optimisation used, including one withdrawn since whose
+    withdrawal no re-optimisation has taken in yet: until then the stored
+    placement still honours it, and the export describes the stored placement.
+    """
+    return list(run.decisions.filter(applied_at__isnull=False, withdrawal_applied_at__isnull=True))
+
+
 def export_directory() -> Path:
     return Path(settings.MEDIA_ROOT) / EXPORT_DIR_NAME
 
@@ -895,7 +968,9 @@ def match_export_write(*, export_id: int, progress: Callable[[str], None] | None
     run = export.run
     try:
         snap = _load_snapshot(run)
-        allowed, _pins = _decision_mask(snap, list(run.decisions.filter(applied_at__isnull=False)))
+        allowed, _pins = _decision_mask(
+            snap, _decisions_in_stored_outcome(run), stored_outcome=True
+        )
         result = snap.result(adapters.match_params(run))
         result = dataclasses.replace(
             result, scores=dataclasses.replace(snap.matrix, allowed=allowed)

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:run_id>/balance/", views.balance, name="balance"),
     path("<int:run_id>/pair/<int:cadre_id>/<int:post_id>/", views.pair, name="pair"),
     path("<int:run_id>/decisions/", views.decision_create, name="decision_create"),
+    path(
+        "<int:run_id>/decisions/<int:decision_id>/withdraw/",
+        views.decision_withdraw,
+        name="decision_withdraw",
+    ),
     path("<int:run_id>/reoptimise/", views.reoptimise, name="reoptimise"),
     path(
         "<int:run_id>/reoptimise/<int:reoptimisation_id>/status/",

@@ -14,7 +14,7 @@ from lianbing.accounts.policy import require_roles
 
 from . import selectors, services
 from .access import access_match_export, access_match_run, access_matching
-from .forms import DecisionForm, FinaliseForm, MatchRunForm
+from .forms import DecisionForm, DecisionWithdrawForm, FinaliseForm, MatchRunForm
 from .models import ExportStatus, MatchRun, Reoptimisation, ReoptimisationStatus
 
 
@@ -175,6 +175,69 @@ def decision_create(request: HttpRequest, run_id: int) -> HttpResponse:
     )
     if not error:
         # The balance table listens for this event and reloads its marks and counter.
+        response["HX-Trigger"] = "decisionRecorded"
+    return response
+
+
+@require_roles(Role.STAFF)
+@require_POST
+def decision_withdraw(request: HttpRequest, run_id: int, decision_id: int) -> HttpResponse:
+    """Withdraw a decision from the pair panel or the run page; htmx gets that part back."""
+    run = access_match_run(request.user, run_id)
+    decision = selectors.run_decision(run=run, decision_id=decision_id)
+    if decision is None:
+        raise Http404(_("没有找到这项研判决定"))
+    form = DecisionWithdrawForm(request.POST)
+    error = notice = ""
+    if not form.is_valid():
+        error = _("请求不完整，请刷新页面后重试。")
+    else:
+        try:
+            decision = services.decision_withdraw(
+                decision=decision,
+                withdrawn_by=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            )
+        except services.MatchingError as exc:
+            error = str(exc)
+        else:
+            notice = (
+                _("已撤销研判决定。请点击“重新优化”，使配置方案不再受它约束。")
+                if decision.is_pending
+                else _("已撤销研判决定。它还没有纳入优化，配置方案无需调整。")
+            )
+    back_post = form.cleaned_data.get("return_post") if form.is_valid() else None
+    if not _is_htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, notice)
+        if back_post is not None:
+            return redirect(reverse("matching:balance", args=[run.pk]))
+        return redirect(run)
+    if back_post is not None:
+        detail = selectors.pair_detail(run=run, cadre_id=decision.cadre_id, post_id=back_post)
+        if detail is None:
+            raise Http404(_("该配对不在本方案中"))
+        response = render(
+            request,
+            "matching/pair.html#panel",
+            {"run": run, "p": detail, "error": error, "notice": notice},
+        )
+    else:
+        response = render(
+            request,
+            "matching/run_detail.html#decisions",
+            {
+                "run": run,
+                "log": selectors.run_decisions(run=run),
+                "error": error,
+                "notice": notice,
+                "oob": True,
+            },
+        )
+    if not error:
+        # As for a new decision: the balance table reloads its marks and pending count.
         response["HX-Trigger"] = "decisionRecorded"
     return response
 
