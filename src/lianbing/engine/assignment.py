@@ -441,15 +441,24 @@ def _greedy_total(
         if want <= 0:
             continue
         column = columns[post] + taken
-        if want == 1:
-            best = np.array([int(np.argmax(column))])
-        else:
-            best = np.argpartition(-column, min(want, n) - 1)[: min(want, n)]
+        best = _top_first(column, min(want, n))
         best = best[np.isfinite(column[best])]
         if best.size:
             total += float(column[best].sum())
             taken[best] = -np.inf
     return total
+
+
+def _top_first(column: FloatArray, k: int) -> IntArray:
+    """Indices of the ``k`` largest values; among equal values the lowest indices.
+
+    The same choice as a stable best-first walk, so the baseline does not depend
+    on how ``argpartition`` happens to order ties.
+    """
+    kth = np.partition(column, column.size - k)[column.size - k]
+    above = np.flatnonzero(column > kth)
+    at = np.flatnonzero(column == kth)[: k - above.size]
+    return np.concatenate([above, at]).astype(np.int64)
 
 
 def _greedy_small(columns: FloatArray, free_seats: IntArray, free: BoolArray) -> float:
