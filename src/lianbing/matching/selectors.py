@@ -93,7 +93,13 @@ def match_run_detail(*, run: MatchRun) -> RunDetail:
 def match_run_status(*, run_id: int) -> MatchRun:
     """A fresh read of a run's status and progress (for polling)."""
     return MatchRun.objects.only(
-        "status", "progress", "progress_message", "cancel_requested", "error", "finalised_at"
+        "status",
+        "progress",
+        "progress_message",
+        "cancel_requested",
+        "error",
+        "finalised_at",
+        "started_at",
     ).get(pk=run_id)
 
 

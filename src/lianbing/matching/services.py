@@ -21,6 +21,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianbing.background.services import background_work_stop_if_stale
 from lianbing.demand.adapters import post_profile
 from lianbing.demand.models import Post, Program
 from lianbing.engine import pipeline, scoring, shortlist
@@ -236,7 +237,9 @@ def match_run_execute(*, run_id: int) -> str:
 
     Called by the background task. Progress is written to the run row between
     steps (outside any transaction, so the page's polling sees it), and a
-    cancel request is honoured at every step.
+    cancel request is honoured at every step. Every write is conditional on
+    the run still running: a run stopped meanwhile as stale (see
+    :func:`match_run_cancel`) keeps its status, and its result is discarded.
     """
     started = MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
         status=RunStatus.RUNNING,
@@ -249,12 +252,13 @@ def match_run_execute(*, run_id: int) -> str:
     run = MatchRun.objects.get(pk=run_id)
     steps = iter(_STEP_PROGRESS)
 
+    running = MatchRun.objects.filter(pk=run_id, status=RunStatus.RUNNING)
+
     def report(message: str) -> None:
-        if MatchRun.objects.filter(pk=run_id, cancel_requested=True).exists():
-            raise _Cancelled
-        MatchRun.objects.filter(pk=run_id).update(
+        if not running.filter(cancel_requested=False).update(
             progress=next(steps, 90), progress_message=message[:200]
-        )
+        ):
+            raise _Cancelled
 
     try:
         cadre_pks, post_pks, cadres, posts = _run_inputs(run)
@@ -264,6 +268,15 @@ def match_run_execute(*, run_id: int) -> str:
         report(_("保存结果"))
         inputs = adapters.profiles_to_json(cadre_pks, post_pks, cadres, posts, result.categories)
         with transaction.atomic():
+            # Claimed first, so that the row stays locked until the result is in.
+            if not running.filter(cancel_requested=False).update(
+                status=RunStatus.DONE,
+                progress=100,
+                progress_message=_("计算完成"),
+                finished_at=timezone.now(),
+            ):
+                raise _Cancelled
+            run.refresh_from_db()
             RunSnapshot.objects.update_or_create(
                 run=run,
                 defaults={
@@ -273,13 +286,9 @@ def match_run_execute(*, run_id: int) -> str:
                 },
             )
             _store_outcome(run, cadre_pks, post_pks, result, pinned=set())
-            run.status = RunStatus.DONE
-            run.progress = 100
-            run.progress_message = _("计算完成")
-            run.finished_at = timezone.now()
             run.save()
     except _Cancelled:
-        MatchRun.objects.filter(pk=run_id).update(
+        running.update(
             status=RunStatus.CANCELLED, progress_message=_("已取消"), finished_at=timezone.now()
         )
     except Exception as exc:
@@ -289,7 +298,7 @@ def match_run_execute(*, run_id: int) -> str:
             if isinstance(exc, ValueError)
             else _("计算出错（%(error)s）") % {"error": type(exc).__name__}
         )
-        MatchRun.objects.filter(pk=run_id).update(
+        running.update(
             status=RunStatus.FAILED,
             error=_("%(message)s。请检查干部和岗位数据后新建方案重试；仍失败请联系系统管理员。")
             % {"message": message},
@@ -388,13 +397,21 @@ class MatchRunCancelError(MatchingError):
 
 @transaction.atomic
 def match_run_cancel(*, run: MatchRun) -> MatchRun:
-    """Stop a queued run at once, or ask a running one to stop at its next step."""
+    """Stop a queued run at once, or ask a running one to stop at its next step.
+
+    A run still running past ``settings.LIANBING_STALE_WORK_MINUTES`` has most
+    likely lost its worker: it ends at once as failed, saying so (see
+    ``lianbing.background.stale``).
+    """
     _ensure_editable(run)
-    if MatchRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+    rows = MatchRun.objects.filter(pk=run.pk)
+    if rows.filter(status=RunStatus.QUEUED).update(
         status=RunStatus.CANCELLED,
         cancel_requested=True,
         progress_message=_("已取消"),
         finished_at=timezone.now(),
+    ) or background_work_stop_if_stale(
+        rows=rows, running=RunStatus.RUNNING, failed=RunStatus.FAILED
     ):
         run.refresh_from_db()
         return run
@@ -763,7 +780,9 @@ def match_reoptimise_execute(*, reoptimisation_id: int) -> str:
     and holds no lock; the run's stored outcome changes in one transaction at
     the end, only if the solve succeeded and nobody cancelled: a failure or a
     cancel leaves the placement and balance table as they were. A failure's
-    Chinese message is kept in ``error``.
+    Chinese message is kept in ``error``. Every write is conditional on the
+    re-optimisation still running: one stopped meanwhile as stale (see
+    :func:`match_reoptimise_cancel`) keeps its status, and its result is discarded.
     """
     started = Reoptimisation.objects.filter(
         pk=reoptimisation_id, status=ReoptimisationStatus.QUEUED
@@ -778,31 +797,33 @@ def match_reoptimise_execute(*, reoptimisation_id: int) -> str:
         return rows.values_list("status", flat=True).first() or ""
     reoptimisation = rows.select_related("run").get()
     steps = iter(_REOPTIMISE_PROGRESS)
+    running = rows.filter(status=ReoptimisationStatus.RUNNING)
 
     def report(message: str) -> None:
-        if rows.filter(cancel_requested=True).exists():
+        if not running.filter(cancel_requested=False).update(
+            progress=next(steps, 90), progress_message=message[:200]
+        ):
             raise _Cancelled
-        rows.update(progress=next(steps, 90), progress_message=message[:200])
 
     try:
         outcome = _reoptimised(reoptimisation.run, progress=report)
         report(_("保存结果"))
         with transaction.atomic():
-            # A cancel that arrived during the solve discards its result.
-            if rows.select_for_update().values_list("cancel_requested", flat=True).get():
-                raise _Cancelled
-            run = MatchRun.objects.select_for_update().get(pk=reoptimisation.run_id)
-            _ensure_reviewable(run)
-            _store_reoptimised(run, outcome)
-            rows.update(
+            # Claimed first (the row stays locked until the result is in): a
+            # cancel, or a stop, that arrived during the solve discards its result.
+            if not running.filter(cancel_requested=False).update(
                 status=ReoptimisationStatus.DONE,
                 moves=outcome.moves,
                 progress=100,
                 progress_message=_("重新优化完成"),
                 finished_at=timezone.now(),
-            )
+            ):
+                raise _Cancelled
+            run = MatchRun.objects.select_for_update().get(pk=reoptimisation.run_id)
+            _ensure_reviewable(run)
+            _store_reoptimised(run, outcome)
     except _Cancelled:
-        rows.update(
+        running.update(
             status=ReoptimisationStatus.CANCELLED,
             progress_message=_("已取消，求解结果已丢弃，配置方案未改变"),
             finished_at=timezone.now(),
@@ -815,7 +836,7 @@ def match_reoptimise_execute(*, reoptimisation_id: int) -> str:
             error = _(
                 "重新优化出错（%(error)s），配置方案未改变。请重试；仍失败请联系系统管理员。"
             ) % {"error": type(exc).__name__}
-        rows.update(
+        running.update(
             status=ReoptimisationStatus.FAILED,
             error=error,
             progress_message=_("重新优化失败，配置方案未改变"),
@@ -828,7 +849,10 @@ def match_reoptimise_execute(*, reoptimisation_id: int) -> str:
 def match_reoptimise_cancel(*, reoptimisation: Reoptimisation) -> Reoptimisation:
     """Cancel a queued re-optimisation at once, or discard a running one's result when its solve returns.
 
-    Either way the run's placement and balance table stay as they were.
+    Either way the run's placement and balance table stay as they were. One
+    still running past ``settings.LIANBING_STALE_WORK_MINUTES`` has most likely
+    lost its worker: it ends at once as failed, saying so, and the run takes
+    decisions and can be finalised again (see ``lianbing.background.stale``).
     """
     rows = Reoptimisation.objects.filter(pk=reoptimisation.pk)
     if rows.filter(status=ReoptimisationStatus.QUEUED).update(
@@ -836,6 +860,8 @@ def match_reoptimise_cancel(*, reoptimisation: Reoptimisation) -> Reoptimisation
         cancel_requested=True,
         progress_message=_("已取消，配置方案未改变"),
         finished_at=timezone.now(),
+    ) or background_work_stop_if_stale(
+        rows=rows, running=ReoptimisationStatus.RUNNING, failed=ReoptimisationStatus.FAILED
     ):
         reoptimisation.refresh_from_db()
         return reoptimisation

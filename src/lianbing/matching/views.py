@@ -15,7 +15,7 @@ from lianbing.accounts.policy import require_roles
 from . import selectors, services
 from .access import access_match_export, access_match_run, access_matching
 from .forms import DecisionForm, DecisionWithdrawForm, FinaliseForm, MatchRunForm
-from .models import ExportStatus, MatchRun, Reoptimisation, ReoptimisationStatus
+from .models import ExportStatus, MatchRun, Reoptimisation, ReoptimisationStatus, RunStatus
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -99,11 +99,14 @@ def run_status(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
     run = access_match_run(request.user, run_id)
     try:
-        services.match_run_cancel(run=run)
+        run = services.match_run_cancel(run=run)
     except services.MatchingError as exc:
         messages.error(request, str(exc))
     else:
-        messages.info(request, _("已请求取消计算。"))
+        if run.status == RunStatus.FAILED:  # a stale run is stopped at once
+            messages.warning(request, run.error)
+        else:
+            messages.info(request, _("已请求取消计算。"))
     return redirect(run)
 
 
@@ -328,6 +331,8 @@ def reoptimisation_cancel(
     if not _is_htmx(request):
         if error:
             messages.error(request, error)
+        elif reoptimisation.status == ReoptimisationStatus.FAILED:
+            messages.warning(request, reoptimisation.error)
         elif reoptimisation.is_active:
             messages.info(request, _("已请求取消：求解结束后将丢弃本次结果，配置方案不变。"))
         else:

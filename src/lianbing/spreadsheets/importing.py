@@ -44,6 +44,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from lianbing.accounts import audit
 from lianbing.accounts.models import AuditAction
+from lianbing.background.services import background_work_stop_if_stale
 from lianbing.demand import services as demand_services
 from lianbing.demand.models import Post, Program
 from lianbing.demand.selectors import current_program
@@ -111,7 +112,7 @@ class ImportProblemsError(SpreadsheetError):
 
 
 class ImportCancelledError(Exception):
-    """The import was cancelled by the user; nothing was written."""
+    """The import was cancelled by the user (or stopped as stale); nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -728,6 +729,7 @@ def import_workbook(
     new_program: NewProgram | None = None,
     today: datetime.date | None = None,
     progress: Progress | None = None,
+    before_commit: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Import the sheets 干部 and/or 岗位 of ``path`` into a program, all or nothing.
 
@@ -740,8 +742,12 @@ def import_workbook(
     A post's 导师 is linked when the unit has exactly one mentor of that name,
     otherwise left empty with a warning.
 
+    ``before_commit`` is called with the result inside the write transaction,
+    just before it commits: whatever it raises rolls the whole import back.
+
     Raises :class:`ImportProblemsError` with every problem found, having
-    written nothing; :class:`ImportCancelledError` when ``progress`` raises it.
+    written nothing; :class:`ImportCancelledError` when ``progress`` or
+    ``before_commit`` raises it.
     """
     path = Path(path)
     report = progress or _quiet
@@ -760,6 +766,8 @@ def import_workbook(
     try:
         with transaction.atomic():
             result = _write(plan, cadres, posts, today=today, kind=kind, progress=report)
+            if before_commit is not None:
+                before_commit(result)
     except (ValidationError, IntegrityError) as exc:
         # Another writer got there between the check and the write (or a rule
         # only the database knows): the transaction is rolled back.
@@ -905,7 +913,8 @@ class _JobReporter:
                 json.dump({"progress": percent, "message": message[:200]}, out)
             os.replace(name, target)
         else:
-            ImportJob.objects.filter(pk=self.job_id).update(
+            # A job stopped meanwhile (see import_job_cancel) keeps its message.
+            ImportJob.objects.filter(pk=self.job_id, status=ImportStatus.RUNNING).update(
                 progress=percent, progress_message=message[:200]
             )
 
@@ -933,7 +942,13 @@ def _problem_dicts(problems: Iterable[CellProblem]) -> list[dict[str, Any]]:
 
 
 def import_job_execute(*, job_id: int) -> str:
-    """Run a queued import job; returns its final status. Called by the background task."""
+    """Run a queued import job; returns its final status. Called by the background task.
+
+    Every write to the job is conditional on it still running. Its outcome is
+    written inside the import's own transaction: a job cancelled, or stopped
+    as stale (see :func:`import_job_cancel`), by then rolls the import back and
+    keeps its status, so a worker that was only slow never brings it back.
+    """
     started = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
         status=ImportStatus.RUNNING,
         started_at=timezone.now(),
@@ -953,39 +968,10 @@ def import_job_execute(*, job_id: int) -> str:
         else None
     )
     reporter = _JobReporter(job_id)
-    try:
-        with audit.request_context(_acting_request(job)):
-            result = import_workbook(
-                path=job.file.path,
-                program=job.program,
-                new_program=new_program,
-                progress=reporter,
-            )
-    except ImportCancelledError:
-        ImportJob.objects.filter(pk=job_id).update(
-            status=ImportStatus.CANCELLED,
-            progress_message=_("已取消，未导入任何数据"),
-            finished_at=timezone.now(),
-        )
-    except ImportProblemsError as exc:
-        ImportJob.objects.filter(pk=job_id).update(
-            status=ImportStatus.REJECTED,
-            problems=_problem_dicts(exc.problems),
-            warnings=list(exc.warnings),
-            progress_message=_("发现问题，未导入任何数据"),
-            finished_at=timezone.now(),
-        )
-    except Exception as exc:
-        logger.exception("import job %s failed", job_id)
-        ImportJob.objects.filter(pk=job_id).update(
-            status=ImportStatus.FAILED,
-            error=_("导入出错（%(error)s），未导入任何数据。请重试；仍失败请联系系统管理员。")
-            % {"error": type(exc).__name__},
-            progress_message=_("导入出错"),
-            finished_at=timezone.now(),
-        )
-    else:
-        ImportJob.objects.filter(pk=job_id).update(
+    running = ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING)
+
+    def record_done(result: ImportResult) -> None:
+        if not running.filter(cancel_requested=False).update(
             status=ImportStatus.DONE,
             kind=result.kind,
             program=result.program,
@@ -1000,6 +986,40 @@ def import_job_execute(*, job_id: int) -> str:
             warnings=list(result.warnings),
             progress=100,
             progress_message=_("导入完成"),
+            finished_at=timezone.now(),
+        ):
+            raise ImportCancelledError
+
+    try:
+        with audit.request_context(_acting_request(job)):
+            import_workbook(
+                path=job.file.path,
+                program=job.program,
+                new_program=new_program,
+                progress=reporter,
+                before_commit=record_done,
+            )
+    except ImportCancelledError:
+        running.update(
+            status=ImportStatus.CANCELLED,
+            progress_message=_("已取消，未导入任何数据"),
+            finished_at=timezone.now(),
+        )
+    except ImportProblemsError as exc:
+        running.update(
+            status=ImportStatus.REJECTED,
+            problems=_problem_dicts(exc.problems),
+            warnings=list(exc.warnings),
+            progress_message=_("发现问题，未导入任何数据"),
+            finished_at=timezone.now(),
+        )
+    except Exception as exc:
+        logger.exception("import job %s failed", job_id)
+        running.update(
+            status=ImportStatus.FAILED,
+            error=_("导入出错（%(error)s），未导入任何数据。请重试；仍失败请联系系统管理员。")
+            % {"error": type(exc).__name__},
+            progress_message=_("导入出错"),
             finished_at=timezone.now(),
         )
     finally:
@@ -1061,12 +1081,21 @@ class ImportCancelError(ImportRequestError):
 
 @transaction.atomic
 def import_job_cancel(*, job: ImportJob) -> ImportJob:
-    """Stop a queued job at once, or ask a running one to stop at its next step (nothing is written)."""
-    if ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
+    """Stop a queued job at once, or ask a running one to stop at its next step (nothing is written).
+
+    A job still running past ``settings.LIANBING_STALE_WORK_MINUTES`` has most
+    likely lost its worker: it ends at once as failed, saying so (see
+    ``lianbing.background.stale``); the import being one transaction, nothing
+    of it was written.
+    """
+    rows = ImportJob.objects.filter(pk=job.pk)
+    if rows.filter(status=ImportStatus.QUEUED).update(
         status=ImportStatus.CANCELLED,
         cancel_requested=True,
         progress_message=_("已取消，未导入任何数据"),
         finished_at=timezone.now(),
+    ) or background_work_stop_if_stale(
+        rows=rows, running=ImportStatus.RUNNING, failed=ImportStatus.FAILED
     ):
         job.refresh_from_db()
         return job

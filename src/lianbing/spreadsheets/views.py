@@ -84,11 +84,14 @@ def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
 def import_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
     job = access_import_job(request.user, job_id)
     try:
-        importing.import_job_cancel(job=job)
+        job = importing.import_job_cancel(job=job)
     except importing.ImportRequestError as exc:
         messages.error(request, str(exc))
     else:
-        messages.info(request, _("已请求取消导入；取消后不会导入任何数据。"))
+        if job.status == ImportStatus.FAILED:  # a stale job is stopped at once
+            messages.warning(request, job.error)
+        else:
+            messages.info(request, _("已请求取消导入；取消后不会导入任何数据。"))
     return redirect(job)
 
 

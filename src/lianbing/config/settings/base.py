@@ -220,6 +220,14 @@ LIANBING_UPLOAD_RETENTION_DAYS = 30
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# A match run, re-optimisation or import still "running" this many minutes after
+# the worker took it up is taken to have lost its worker (killed, machine
+# restarted): its page says so, and cancelling it ends it at once as failed
+# instead of waiting for a worker that will never look (lianbing/background/stale.py).
+# The longest legitimate job, a 10,000-row import or match run, takes about a
+# minute on 2 cores (docs/performance.md), so a live job never comes near it.
+LIANBING_STALE_WORK_MINUTES = 30
+
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -7,7 +7,9 @@ from the database backups). Optional: ``LIANBING_TRUSTED_PROXIES`` (addresses
 of the reverse proxies whose X-Forwarded-For is believed),
 ``LIANBING_SSL_REDIRECT=0`` when the proxy already redirects to HTTPS,
 ``LIANBING_EXPORT_RETENTION_DAYS`` and ``LIANBING_UPLOAD_RETENTION_DAYS`` (days
-exported and uploaded workbooks are kept; defaults in ``base``).
+exported and uploaded workbooks are kept), ``LIANBING_STALE_WORK_MINUTES``
+(minutes after which a running background job is taken to have lost its
+worker); defaults in ``base``.
 """
 
 from __future__ import annotations
@@ -18,16 +20,17 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import LIANBING_EXPORT_RETENTION_DAYS as _BASE_EXPORT_RETENTION_DAYS
+from .base import LIANBING_STALE_WORK_MINUTES as _BASE_STALE_WORK_MINUTES
 from .base import LIANBING_UPLOAD_RETENTION_DAYS as _BASE_UPLOAD_RETENTION_DAYS
 
 
-def _days_from_env(name: str, default: int) -> int:
-    """A retention period in whole days (at least 1) from the environment, else ``default``."""
+def _positive_int_from_env(name: str, default: int, unit: str = "天数") -> int:
+    """A whole number of ``unit`` (at least 1) from the environment, else ``default``."""
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     if not value.isdigit() or int(value) < 1:
-        raise ImproperlyConfigured(f"环境变量 {name} 应为正整数（天数），现为“{value}”。")
+        raise ImproperlyConfigured(f"环境变量 {name} 应为正整数（{unit}），现为“{value}”。")
     return int(value)
 
 
@@ -48,11 +51,14 @@ if len(LIANBING_FIELD_KEY) < 32:
         "请设置环境变量 LIANBING_FIELD_KEY（敏感字段加密密钥，至少 32 个字符），并与数据库备份分开保管。"
     )
 
-LIANBING_EXPORT_RETENTION_DAYS = _days_from_env(
+LIANBING_EXPORT_RETENTION_DAYS = _positive_int_from_env(
     "LIANBING_EXPORT_RETENTION_DAYS", _BASE_EXPORT_RETENTION_DAYS
 )
-LIANBING_UPLOAD_RETENTION_DAYS = _days_from_env(
+LIANBING_UPLOAD_RETENTION_DAYS = _positive_int_from_env(
     "LIANBING_UPLOAD_RETENTION_DAYS", _BASE_UPLOAD_RETENTION_DAYS
+)
+LIANBING_STALE_WORK_MINUTES = _positive_int_from_env(
+    "LIANBING_STALE_WORK_MINUTES", _BASE_STALE_WORK_MINUTES, "分钟数"
 )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
