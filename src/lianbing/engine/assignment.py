@@ -53,8 +53,6 @@ _MAX_RESOLUTION: Final[int] = 2**31
 _CP_SAT_MAX_PAIRS: Final[int] = 200_000
 _CP_SAT_TOP_K: Final[int] = 40
 _EMPTY: Final = np.zeros(0, dtype=np.int64)
-#: Up to this many pairs the greedy baseline runs on Python lists (see _greedy_small).
-_SMALL_GREEDY_ENTRIES: Final[int] = 250_000
 
 
 class AssignmentInputError(ValueError):
@@ -419,7 +417,7 @@ def _greedy_total(
     pins: list[tuple[int, int]],
 ) -> float:
     """Greedy baseline: pins first, then post by post each seat takes the best free cadre."""
-    n, m = scores.shape
+    n = scores.shape[0]
     total = float(sum(scores[c, p] for c, p in pins))
     free = np.ones(n, dtype=bool)
     free_seats = seats.copy()
@@ -428,24 +426,28 @@ def _greedy_total(
         free_seats[post] -= 1
     if n == 0:
         return total
-    # One contiguous transposed copy with forbidden pairs at -inf makes each
-    # post's column a cheap read; taken cadres are then masked by adding -inf.
+    # One contiguous transposed copy, forbidden pairs and taken cadres at -inf:
+    # each post's row is then a cheap view, and taking a cadre blanks its column.
     columns = _transposed(scores).astype(np.float64, copy=True)
     if usable is not None:
         columns[~_transposed(usable)] = -np.inf
-    if n * m <= _SMALL_GREEDY_ENTRIES:
-        return total + _greedy_small(columns, free_seats, free)
-    taken = np.where(free, 0.0, -np.inf)
-    for post in range(m):
-        want = int(free_seats[post])
+    columns[:, ~free] = -np.inf
+    for post, want in enumerate(free_seats.tolist()):
         if want <= 0:
             continue
-        column = columns[post] + taken
-        best = _top_first(column, min(want, n))
-        best = best[np.isfinite(column[best])]
-        if best.size:
-            total += float(column[best].sum())
-            taken[best] = -np.inf
+        row = columns[post]
+        if want == 1:  # most posts: one numpy call finds the first of equal bests
+            best = int(row.argmax())
+            value = float(row[best])
+            if value != -np.inf:
+                total += value
+                columns[:, best] = -np.inf
+            continue
+        chosen = _top_first(row, min(want, n))
+        chosen = chosen[np.isfinite(row[chosen])]
+        if chosen.size:
+            total += float(row[chosen].sum())
+            columns[:, chosen] = -np.inf
     return total
 
 
@@ -453,39 +455,12 @@ def _top_first(column: FloatArray, k: int) -> IntArray:
     """Indices of the ``k`` largest values; among equal values the lowest indices.
 
     The same choice as a stable best-first walk, so the baseline does not depend
-    on how ``argpartition`` happens to order ties.
+    on how a partition happens to order ties.
     """
     kth = np.partition(column, column.size - k)[column.size - k]
     above = np.flatnonzero(column > kth)
     at = np.flatnonzero(column == kth)[: k - above.size]
     return np.concatenate([above, at]).astype(np.int64)
-
-
-def _greedy_small(columns: FloatArray, free_seats: IntArray, free: BoolArray) -> float:
-    """The greedy walk on plain Python lists: at city scale numpy's per-call cost dominates.
-
-    ``columns`` is (posts, cadres) with forbidden pairs at -inf; each post walks
-    its cadres best first (stable order, so ties go to the first cadre as
-    ``argmax`` would) and takes the free ones it has seats for.
-    """
-    order = np.argsort(-columns, axis=1, kind="stable").tolist()
-    values = columns.tolist()
-    taken = set(np.flatnonzero(~free).tolist())
-    total = 0.0
-    for post, want in enumerate(free_seats.tolist()):
-        row = values[post]
-        for cadre in order[post] if want > 0 else ():
-            value = row[cadre]
-            if value == -math.inf:
-                break
-            if cadre in taken:
-                continue
-            total += value
-            taken.add(cadre)
-            want -= 1
-            if want == 0:
-                break
-    return total
 
 
 def _transposed(matrix: NDArray[_T]) -> NDArray[_T]:
