@@ -1,4 +1,4 @@
-"""The write every kind of background work shares: ending a stale job (see ``stale``)."""
+"""The writes every kind of background work shares: cancelling, and ending a stale job."""
 
 from __future__ import annotations
 
@@ -31,5 +31,36 @@ def background_work_stop_if_stale(*, rows: QuerySet[Any], running: str, failed: 
             error=message,
             progress_message=message[:200],
             finished_at=now,
+        )
+    )
+
+
+def background_work_cancel(
+    *,
+    rows: QuerySet[Any],
+    statuses: tuple[str, str, str, str],
+    cancelled_message: str,
+    cancelling_message: str,
+) -> bool:
+    """Cancel the job in ``rows``; False when it had already finished.
+
+    ``statuses`` are the kind's (queued, running, cancelled, failed). A queued
+    job is cancelled at once with ``cancelled_message``; a running one past the
+    stale limit is stopped at once (:func:`background_work_stop_if_stale`); any
+    other running one is asked to stop at its next step, its progress saying
+    ``cancelling_message``. Each step is one conditional update, so a job that
+    moves on meanwhile is never overwritten.
+    """
+    queued, running, cancelled, failed = statuses
+    return bool(
+        rows.filter(status=queued).update(
+            status=cancelled,
+            cancel_requested=True,
+            progress_message=cancelled_message,
+            finished_at=timezone.now(),
+        )
+        or background_work_stop_if_stale(rows=rows, running=running, failed=failed)
+        or rows.filter(status=running).update(
+            cancel_requested=True, progress_message=cancelling_message
         )
     )

@@ -21,7 +21,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianbing.background.services import background_work_stop_if_stale
+from lianbing.background.services import background_work_cancel
 from lianbing.demand.adapters import post_profile
 from lianbing.demand.models import Post, Program
 from lianbing.engine import pipeline, scoring, shortlist
@@ -404,19 +404,11 @@ def match_run_cancel(*, run: MatchRun) -> MatchRun:
     ``lianbing.background.stale``).
     """
     _ensure_editable(run)
-    rows = MatchRun.objects.filter(pk=run.pk)
-    if rows.filter(status=RunStatus.QUEUED).update(
-        status=RunStatus.CANCELLED,
-        cancel_requested=True,
-        progress_message=_("已取消"),
-        finished_at=timezone.now(),
-    ) or background_work_stop_if_stale(
-        rows=rows, running=RunStatus.RUNNING, failed=RunStatus.FAILED
-    ):
-        run.refresh_from_db()
-        return run
-    if not MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-        cancel_requested=True, progress_message=_("正在取消……")
+    if not background_work_cancel(
+        rows=MatchRun.objects.filter(pk=run.pk),
+        statuses=(RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.CANCELLED, RunStatus.FAILED),
+        cancelled_message=_("已取消"),
+        cancelling_message=_("正在取消……"),
     ):
         raise MatchRunCancelError(_("该方案已经计算结束，无需取消。"))
     run.refresh_from_db()
@@ -854,20 +846,16 @@ def match_reoptimise_cancel(*, reoptimisation: Reoptimisation) -> Reoptimisation
     lost its worker: it ends at once as failed, saying so, and the run takes
     decisions and can be finalised again (see ``lianbing.background.stale``).
     """
-    rows = Reoptimisation.objects.filter(pk=reoptimisation.pk)
-    if rows.filter(status=ReoptimisationStatus.QUEUED).update(
-        status=ReoptimisationStatus.CANCELLED,
-        cancel_requested=True,
-        progress_message=_("已取消，配置方案未改变"),
-        finished_at=timezone.now(),
-    ) or background_work_stop_if_stale(
-        rows=rows, running=ReoptimisationStatus.RUNNING, failed=ReoptimisationStatus.FAILED
-    ):
-        reoptimisation.refresh_from_db()
-        return reoptimisation
-    if not rows.filter(status=ReoptimisationStatus.RUNNING).update(
-        cancel_requested=True,
-        progress_message=_("正在取消：求解结束后将丢弃本次结果，配置方案不变"),
+    if not background_work_cancel(
+        rows=Reoptimisation.objects.filter(pk=reoptimisation.pk),
+        statuses=(
+            ReoptimisationStatus.QUEUED,
+            ReoptimisationStatus.RUNNING,
+            ReoptimisationStatus.CANCELLED,
+            ReoptimisationStatus.FAILED,
+        ),
+        cancelled_message=_("已取消，配置方案未改变"),
+        cancelling_message=_("正在取消：求解结束后将丢弃本次结果，配置方案不变"),
     ):
         raise ReoptimisationCancelError(_("这次重新优化已经结束，无需取消。"))
     reoptimisation.refresh_from_db()

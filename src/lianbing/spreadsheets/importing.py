@@ -44,7 +44,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from lianbing.accounts import audit
 from lianbing.accounts.models import AuditAction
-from lianbing.background.services import background_work_stop_if_stale
+from lianbing.background.services import background_work_cancel
 from lianbing.demand import services as demand_services
 from lianbing.demand.models import Post, Program
 from lianbing.demand.selectors import current_program
@@ -1088,19 +1088,16 @@ def import_job_cancel(*, job: ImportJob) -> ImportJob:
     ``lianbing.background.stale``); the import being one transaction, nothing
     of it was written.
     """
-    rows = ImportJob.objects.filter(pk=job.pk)
-    if rows.filter(status=ImportStatus.QUEUED).update(
-        status=ImportStatus.CANCELLED,
-        cancel_requested=True,
-        progress_message=_("已取消，未导入任何数据"),
-        finished_at=timezone.now(),
-    ) or background_work_stop_if_stale(
-        rows=rows, running=ImportStatus.RUNNING, failed=ImportStatus.FAILED
-    ):
-        job.refresh_from_db()
-        return job
-    if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
-        cancel_requested=True, progress_message=_("正在取消……")
+    if not background_work_cancel(
+        rows=ImportJob.objects.filter(pk=job.pk),
+        statuses=(
+            ImportStatus.QUEUED,
+            ImportStatus.RUNNING,
+            ImportStatus.CANCELLED,
+            ImportStatus.FAILED,
+        ),
+        cancelled_message=_("已取消，未导入任何数据"),
+        cancelling_message=_("正在取消……"),
     ):
         raise ImportCancelError(_("该导入已经结束，无需取消。"))
     job.refresh_from_db()
