@@ -101,6 +101,7 @@ def test_run_review_reoptimise_finalise_and_export(
     moves.wait_for()
     assert f"（{pin_cadre}）" in moves.inner_text()
     assert f"（{forbid_cadre}）" in moves.inner_text()
+    page.get_by_test_id("pair-panel-reset").wait_for()  # the panel no longer shows the old pair
     page.get_by_text("待纳入优化的研判决定：0 项").wait_for()
 
     page.get_by_role("link", name="概况").click()

@@ -40,6 +40,8 @@ def test_every_role_gets_one_account_acting_for_a_record_of_the_demo() -> None:
         frozenset({role}) for role in Role.values
     }
     assert not profiles.filter(must_change_password=True).exists()
+    contact_user = profiles.get(user__username="caoqiao").user
+    assert contact_user.get_full_name() == "曹桥街道用人单位联系人"
 
 
 def test_running_it_again_creates_nothing_and_reveals_no_password() -> None:

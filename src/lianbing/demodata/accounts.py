@@ -84,7 +84,12 @@ def demo_accounts_ensure() -> DemoAccounts:
         if username in existing:
             continue
         assert password is not None
-        user = user_model.objects.create_user(username=username, password=password)
+        acts_for = next((str(getattr(r, "name", r)) for r in links.values()), "")
+        user = user_model.objects.create_user(
+            username=username,
+            password=password,
+            first_name=f"{acts_for}{Role(role).label}",  # the name the pages show
+        )
         profile = account_services.role_grant(user=user, role=role, **links)  # type: ignore[arg-type]
         profile.must_change_password = False
         profile.save(update_fields=["must_change_password"])

@@ -98,6 +98,8 @@ def test_polling_shows_progress_until_the_worker_is_done_then_the_table_with_wha
     assert 'data-testid="moves"' in done
     assert "重新优化后有" in done
     assert 'data-testid="balance-table"' in done
+    assert '<div id="pair-panel" hx-swap-oob="innerHTML">' in done  # the stale pair goes
+    assert "hx-swap-oob" not in waiting
     assert "every 500ms" not in done
     assert "待纳入优化的研判决定：0 项" in done
     assert dict(run.placements.values_list("cadre_id", "post_id"))[a] == post_b
