@@ -55,6 +55,7 @@ class RunDetail:
     exports: list[MatchExport]
     secondments: list[Secondment]
     superseding: list[MatchRun]
+    reoptimisations: list[Reoptimisation]
     n_cadres: int
     n_posts: int
     seats: int
@@ -66,7 +67,7 @@ def _decision_log(run: MatchRun) -> list[Decision]:
 
 
 def match_run_detail(*, run: MatchRun) -> RunDetail:
-    """A run with its decisions, exports, secondments and the runs that supersede it.
+    """A run with its decisions, re-optimisations, exports, secondments and superseding runs.
 
     ``pending`` counts what the next re-optimisation has to take in: decisions
     not yet used and withdrawals of used ones (:attr:`Decision.is_pending`).
@@ -84,6 +85,7 @@ def match_run_detail(*, run: MatchRun) -> RunDetail:
             )
         ),
         superseding=list(run.superseding_runs.all()),
+        reoptimisations=list(run.reoptimisations.select_related("requested_by")),
         n_cadres=run.cadres.count(),
         n_posts=counts["n"],
         seats=counts["seats"] or 0,

@@ -266,3 +266,26 @@ def test_the_status_and_cancel_pages_are_for_department_staff_and_the_runs_own_r
     )
     reoptimisation.refresh_from_db()
     assert reoptimisation.status == ReoptimisationStatus.QUEUED
+
+
+def test_the_run_page_lists_who_re_optimised_when_and_what_moved(
+    staff: Client, run: MatchRun
+) -> None:
+    _pin_and_forbid(staff, run)
+    staff.post(reverse("matching:reoptimise", args=[run.pk]), **HTMX)
+    done = Reoptimisation.objects.get(run=run)
+
+    page = staff.get(reverse("matching:run_detail", args=[run.pk])).content.decode()
+
+    log = page.split('data-testid="reoptimisation-log"', 1)[1].split("</ul>", 1)[0]
+    assert done.status == ReoptimisationStatus.DONE
+    assert done.requested_by.get_full_name() in log
+    assert done.requested_by.get_full_name()
+    assert f"{len(done.moves)} 人变动" in log
+    assert done.moves  # the pin and the forbid moved someone
+
+
+def test_a_run_never_re_optimised_has_no_log(staff: Client, run: MatchRun) -> None:
+    page = staff.get(reverse("matching:run_detail", args=[run.pk])).content.decode()
+
+    assert 'data-testid="reoptimisation-log"' not in page
