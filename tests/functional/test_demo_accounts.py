@@ -10,7 +10,7 @@ from lianbing.accounts.models import Profile, Role
 from lianbing.accounts.roles import roles_of
 from lianbing.demodata.accounts import demo_accounts_ensure
 from lianbing.demodata.loader import demo_program_load
-from lianbing.survey.models import Demand
+from lianbing.survey.models import Demand, DemandStatus, SurveyRound
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,31 @@ def test_the_auditor_signs_in_to_the_audit_trail() -> None:
 
     assert client.get(reverse("accounts:audit_list")).status_code == 200
     assert client.get(reverse("web:cadre_list")).status_code == 403
+
+
+def test_the_host_contact_can_file_a_demand_in_the_demos_open_round() -> None:
+    demo_program_load()
+    demo = demo_accounts_ensure()
+    assert demo.password is not None
+    client = _sign_in("caoqiao", demo.password)
+    open_round = SurveyRound.objects.get(name__contains="补充")
+
+    response = client.post(
+        reverse("survey:demand_new", args=[open_round.pk]),
+        {
+            "title": "古镇保护岗",
+            "key_task": "推进历史文化街区保护与活化利用",
+            "category": "livelihood",
+            "seats": 1,
+            "duration_months": 12,
+            "priority": 2,
+            "current_staffing": 0,
+            "submit": "1",
+        },
+        follow=True,
+    )
+
+    demand = Demand.objects.get(survey_round=open_round)
+    assert response.status_code == 200
+    assert demand.unit.name == "曹桥街道"
+    assert demand.status == DemandStatus.SUBMITTED

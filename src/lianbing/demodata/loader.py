@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from lianbing.demand import services as demand_services
 from lianbing.demand.models import Post, Program
@@ -251,3 +252,14 @@ def _load_survey(
         )
         if need.status == "returned":
             survey_services.demand_return(demand=demand, comment=need.comment, now=reviewed)
+    # A supplementary round still open, so that a host-unit contact can file a
+    # demand in the demo; its deadline is counted from the day the demo is loaded.
+    today = timezone.localdate(timezone=_CITY_TIME)
+    survey_services.survey_round_create(
+        name=f"{demo.start.year}年度补充岗位需求调研",
+        deadline_at=datetime.datetime.combine(
+            today + datetime.timedelta(days=30), datetime.time(17, 0), tzinfo=_CITY_TIME
+        ),
+        program=program,
+        note="练兵期间新增的重点任务，请在截止时间前补充填报岗位需求。",
+    )
