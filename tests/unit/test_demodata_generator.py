@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
+import json
 import os
 import statistics
 import subprocess
@@ -121,6 +123,35 @@ def test_the_program_does_not_depend_on_the_hash_seed() -> None:
     }
 
     assert digests == {hashlib.sha256(repr(generate()).encode()).hexdigest()}
+
+
+# Digests of programs generated before the phrase banks moved to data files: any
+# change to a bank, to the order of a draw or to the parsing shows up here.
+PROGRAM_DIGESTS = [
+    ({}, "1ad8235c27ed3872522dd2cb77c6c92968392d13bb9fbb55af10ffcfbdbbb728"),
+    (
+        {"seed": 3, "n_cadres": 20, "n_posts": 15},
+        "7f9fd71d324960a1b8fed10972074d465cc2ba232977d0c23086e04a45145e68",
+    ),
+    (
+        {"seed": 11, "n_cadres": 2000, "n_posts": 600, "year": 2023},
+        "85614a153fe401528f01549401ed25433a76a118e50316ccd8e26482846da566",
+    ),
+]
+
+
+def _digest(p: DemoProgram) -> str:
+    text = json.dumps(dataclasses.asdict(p), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.mark.parametrize(("arguments", "digest"), PROGRAM_DIGESTS)
+def test_the_generated_program_is_the_stored_one_to_the_byte(
+    arguments: dict[str, int], digest: str
+) -> None:
+    p = generate(**arguments)
+
+    assert _digest(p) == digest
 
 
 def test_the_default_program_is_the_2021_program_of_110_cadres_and_100_posts(
