@@ -11,6 +11,7 @@ import statistics
 import subprocess
 import sys
 from collections import Counter
+from importlib import resources
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -152,6 +153,22 @@ def test_the_generated_program_is_the_stored_one_to_the_byte(
     p = generate(**arguments)
 
     assert _digest(p) == digest
+
+
+def test_the_phrase_banks_sit_directly_in_the_data_folder_the_package_ships() -> None:
+    # pyproject.toml ships "**/data/*": a file in a subfolder of data/ would be left out.
+    data = resources.files("lianbing.demodata") / "data"
+
+    entries = list(data.iterdir())
+
+    assert {e.name for e in entries} >= {
+        "article.toml",
+        "departments.toml",
+        "hosts.toml",
+        "people.toml",
+        "posts.toml",
+    }
+    assert all(e.is_file() for e in entries)
 
 
 def test_the_default_program_is_the_2021_program_of_110_cadres_and_100_posts(
