@@ -47,6 +47,7 @@ def cadres_draw(
     year: int,
     posts: tuple[PostProfile, ...],
 ) -> tuple[tuple[CadreProfile, ...], tuple[WorkHistorySpec, ...]]:
+    """The article's cadres, then cadres of every category in equal shares, with careers."""
     b = banks()
     cadre_ids = ids("C", count)
     now = year * 12 + START_MONTH - 1

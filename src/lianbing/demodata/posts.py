@@ -34,6 +34,7 @@ def _templates_for(host: Host, category: str) -> list[PostTemplate]:
 
 
 def posts_draw(rng: random.Random, post_ids: list[str], n_cadres: int) -> tuple[PostProfile, ...]:
+    """The article's posts, then posts dealt to the hosts by weight and drawn from templates."""
     b = banks()
     fixed = b.article_posts[: len(post_ids)]
     posts: list[PostProfile] = []
