@@ -10,13 +10,16 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from lianbing.engine import assignment
 from lianbing.engine.assignment import (
     AssignmentInputError,
     Constraints,
     GroupLimit,
     Minimum,
+    SolverStatus,
+    constrained,
+    flow,
     solve,
+    solving,
 )
 
 # ------------------------------------------------------------------ oracles
@@ -109,9 +112,9 @@ def test_the_plain_solver_matches_linear_sum_assignment(n, m, max_seats, forbid,
 @pytest.mark.parametrize("shape", [(300, 60), (50, 200), (400, 120)])
 @pytest.mark.parametrize("correlated", [False, True])
 def test_the_certified_flow_solver_matches_linear_sum_assignment(monkeypatch, shape, correlated):
-    monkeypatch.setattr(assignment, "_LSA_MAX_ENTRIES", 0)
-    monkeypatch.setattr(assignment, "_FULL_GRAPH_MAX_PAIRS", 0)
-    monkeypatch.setattr(assignment, "_ROW_BLOCK", 64)
+    monkeypatch.setattr(solving, "_LSA_MAX_ENTRIES", 0)
+    monkeypatch.setattr(flow, "_FULL_GRAPH_MAX_PAIRS", 0)
+    monkeypatch.setattr(flow, "_ROW_BLOCK", 64)
     rng = np.random.default_rng(sum(shape) + correlated)
     n, m = shape
     scores = rng.random((n, m))
@@ -130,8 +133,8 @@ def test_the_certified_flow_solver_matches_linear_sum_assignment(monkeypatch, sh
 
 
 def test_the_certified_flow_solver_handles_an_unrestricted_matrix(monkeypatch):
-    monkeypatch.setattr(assignment, "_LSA_MAX_ENTRIES", 0)
-    monkeypatch.setattr(assignment, "_FULL_GRAPH_MAX_PAIRS", 0)
+    monkeypatch.setattr(solving, "_LSA_MAX_ENTRIES", 0)
+    monkeypatch.setattr(flow, "_FULL_GRAPH_MAX_PAIRS", 0)
     rng = np.random.default_rng(7)
     scores = rng.random((500, 80)) + rng.random(500)[:, None]
 
@@ -306,8 +309,8 @@ def test_a_group_limit_broken_by_pins_is_infeasible():
 
 
 def test_pruned_side_constraint_models_are_never_called_optimal(monkeypatch):
-    monkeypatch.setattr(assignment, "_CP_SAT_MAX_PAIRS", 10)
-    monkeypatch.setattr(assignment, "_CP_SAT_TOP_K", 3)
+    monkeypatch.setattr(constrained, "_CP_SAT_MAX_PAIRS", 10)
+    monkeypatch.setattr(constrained, "_CP_SAT_TOP_K", 3)
     rng = np.random.default_rng(5)
     scores = rng.random((12, 4))
     constraints = Constraints(group_limits=(GroupLimit(np.arange(12) % 3, 2),))
@@ -360,6 +363,22 @@ def test_malformed_input_raises_an_assignment_input_error(kwargs):
 
     with pytest.raises(AssignmentInputError):
         solve(scores, **kwargs)
+
+
+def test_a_fractional_seat_count_is_rejected_not_truncated():
+    with pytest.raises(AssignmentInputError, match="名额必须是整数"):
+        solve(np.ones((3, 2)), seats=[1.5, 1])
+
+
+def test_the_status_is_a_solver_status_that_still_reads_as_its_word():
+    solved = solve(np.ones((2, 2)))
+    refused = solve(np.ones((2, 2)), pinned=[(0, 0), (0, 1)])
+
+    assert solved.status is SolverStatus.OPTIMAL
+    assert solved.status == "optimal"
+    assert solved.status.has_solution
+    assert refused.status is SolverStatus.INFEASIBLE
+    assert not refused.status.has_solution
 
 
 # ------------------------------------------------------------- properties
