@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
@@ -16,6 +16,7 @@ from lianbing.engine.assignment import (
     GroupLimit,
     Minimum,
     SolverStatus,
+    b_matching,
     constrained,
     flow,
     solve,
@@ -134,6 +135,7 @@ def test_the_certified_flow_solver_matches_linear_sum_assignment(monkeypatch, sh
 
 def test_the_certified_flow_solver_handles_an_unrestricted_matrix(monkeypatch):
     monkeypatch.setattr(solving, "_LSA_MAX_ENTRIES", 0)
+    monkeypatch.setattr(solving, "_DIRECT_LSA_MAX_ENTRIES", 0)
     monkeypatch.setattr(flow, "_FULL_GRAPH_MAX_PAIRS", 0)
     rng = np.random.default_rng(7)
     scores = rng.random((500, 80)) + rng.random(500)[:, None]
@@ -143,6 +145,60 @@ def test_the_certified_flow_solver_handles_an_unrestricted_matrix(monkeypatch):
     filled, total = lsa_oracle(scores)
     assert result.optimal
     assert (result.filled, result.total) == (filled, pytest.approx(total, abs=1e-6))
+
+
+@pytest.mark.parametrize("shape", [(300, 60), (60, 300), (120, 120)])
+def test_one_seat_a_post_with_every_pair_allowed_matches_linear_sum_assignment(monkeypatch, shape):
+    monkeypatch.setattr(solving, "_LSA_MAX_ENTRIES", 0)
+    rng = np.random.default_rng(sum(shape))
+    scores = rng.random(shape) + rng.random(shape[0])[:, None]
+
+    result = solve(scores, allowed=np.ones(shape, dtype=bool))
+
+    filled, total = lsa_oracle(scores)
+    assert result.status == SolverStatus.OPTIMAL
+    assert result.optimal
+    assert (result.filled, result.total) == (filled, pytest.approx(total, abs=1e-9))
+    assert result.greedy_total == pytest.approx(
+        _greedy_reference(scores, [1] * shape[1], scores > -1)
+    )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    n=st.integers(1, 30),
+    m=st.integers(1, 12),
+    seed=st.integers(0, 2**32 - 1),
+    plain=st.booleans(),
+    ties=st.booleans(),
+)
+def test_the_plain_path_and_the_certified_flow_give_the_same_total(
+    monkeypatch, n, m, seed, plain, ties
+):
+    # One seat a post with every pair allowed goes to scipy on the matrix itself,
+    # anything else to seat expansion; the flow is forced onto a pruned candidate
+    # graph, so its certificate is exercised.
+    monkeypatch.setattr(solving, "_LSA_MAX_ENTRIES", 0 if plain else 1_000_000)
+    monkeypatch.setattr(flow, "_FULL_GRAPH_MAX_PAIRS", 0)
+    monkeypatch.setattr(flow, "_ROW_BLOCK", 8)
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(0, 4, size=(n, m)).astype(float) if ties else rng.normal(size=(n, m))
+    seats = np.ones(m, dtype=np.int64) if plain else rng.integers(0, 3, size=m)
+    allowed = np.ones((n, m), dtype=bool) if plain else rng.random((n, m)) > 0.3
+
+    result = solve(scores, seats=seats, allowed=allowed)
+    matching = b_matching(
+        scores, allowed=allowed, cadre_cap=np.ones(n, dtype=np.int64), post_cap=seats
+    )
+
+    span = float(np.ptp(scores)) or 1.0
+    assert matching.optimal
+    assert result.optimal
+    assert result.filled == matching.rows.size
+    flow_total = float(scores[matching.rows, matching.cols].sum())
+    assert result.total == pytest.approx(flow_total, abs=1e-6 * span * max(1, result.filled))
 
 
 def test_filling_more_seats_beats_a_higher_score():

@@ -30,7 +30,8 @@ def greedy_total(
         return total
     # One contiguous transposed copy, forbidden pairs and taken cadres at -inf:
     # each post's row is then a cheap view, and taking a cadre blanks its column.
-    columns = _transposed(scores).astype(np.float64, copy=True)
+    # _transposed returns a fresh array, so it can be written to without a second copy.
+    columns = _transposed(scores).astype(np.float64, copy=False)
     if usable is not None:
         columns[~_transposed(usable)] = -np.inf
     columns[:, ~free] = -np.inf

@@ -1,7 +1,9 @@
 """The plain solver: seat expansion and scipy's ``linear_sum_assignment``.
 
-Exact in floating point and fast on expanded matrices up to about 10^6
-entries; :mod:`.solving` decides when it is used.
+Exact in floating point. Seat expansion is fast on expanded matrices up to
+about 10^6 entries; with one seat a post and every pair allowed the score
+matrix needs no expansion and no big-M, and scipy solves it directly at any
+size that fits in memory. :mod:`.solving` decides when each is used.
 """
 
 from __future__ import annotations
@@ -42,3 +44,19 @@ def lsa_with_seats(
     rows, seat_cols = linear_sum_assignment(cost)
     keep = np.ones(rows.size, dtype=bool) if mask is None else mask[rows, seat_cols]
     return rows[keep].astype(np.int64), seat_post[seat_cols[keep]]
+
+
+def lsa_one_seat_each(scores: FloatArray) -> tuple[IntArray, IntArray]:
+    """``linear_sum_assignment`` on the score matrix itself (one seat a post, all pairs allowed).
+
+    Every cadre may take every post, so any maximum matching has
+    ``min(n, m)`` pairs and fills the most seats possible; among those,
+    scipy's maximisation gives the largest total, exact in floating point.
+    The lexicographic objective of :func:`assignment.solve` is then just the
+    total, without a forbidden cost or a copy per seat.
+    """
+    if scores.shape[0] == 0 or scores.shape[1] == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy()
+    rows, cols = linear_sum_assignment(scores, maximize=True)
+    return rows.astype(np.int64), cols.astype(np.int64)

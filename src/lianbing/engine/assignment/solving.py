@@ -13,11 +13,16 @@ from .constrained import Constraints, solve_constrained
 from .flow import b_matching
 from .inputs import AssignmentInputError, index_pairs, validated_matrix
 from .pins import pin_problem
-from .plain import lsa_with_seats
+from .plain import lsa_one_seat_each, lsa_with_seats
 from .result import Assignment, SolverStatus, no_placement, placed_result
 
 #: Expanded matrices up to this many entries go to ``linear_sum_assignment``.
 _LSA_MAX_ENTRIES: Final[int] = 1_000_000
+#: One seat a post with every pair allowed: ``linear_sum_assignment`` on the
+#: score matrix itself up to this many entries. scipy works on its own negated
+#: (and, with more cadres than posts, transposed) copies, 16 bytes an entry:
+#: 400 MB at this bound; larger plain matrices go to the block-wise flow.
+_DIRECT_LSA_MAX_ENTRIES: Final[int] = 25_000_000
 
 
 def solve(
@@ -46,7 +51,10 @@ def solve(
       ``scipy.optimize.linear_sum_assignment`` with a forbidden-pair cost larger
       than any score difference a whole assignment can make (big-M), exact in
       floating point;
-    * no constraints, larger: :func:`b_matching` (certified min-cost flow).
+    * no constraints, larger, one seat a post, every pair allowed and no pin
+      (up to 2.5 x 10^7 entries): ``linear_sum_assignment`` on the score
+      matrix itself, exact in floating point;
+    * no constraints, larger otherwise: :func:`b_matching` (certified min-cost flow).
       Scores are rounded to 1/2^31 of their range, so the total is within
       ``filled * range / 2^31`` of the float optimum (a tie-level difference);
     * constraints: CP-SAT on the allowed pairs, scores rounded to 1/2^20 of
@@ -88,6 +96,16 @@ def solve(
     expanded_entries = n_cadres * int(free_seats.sum())
     if expanded_entries <= _LSA_MAX_ENTRIES:
         rows, cols = lsa_with_seats(score_matrix, free_seats, problem.usable)
+        optimal = True
+    elif (
+        not pins
+        and n_cadres * n_posts <= _DIRECT_LSA_MAX_ENTRIES
+        and bool(np.all(free_seats == 1))
+        and (problem.usable is None or bool(problem.usable.all()))
+    ):
+        # Nothing to expand or forbid: scipy alone is exact, and much faster than
+        # building and certifying the flow (0.45 s against 1.4 s at 10,000 x 2,000).
+        rows, cols = lsa_one_seat_each(score_matrix)
         optimal = True
     else:
         cadre_cap = np.ones(n_cadres, dtype=np.int64)
