@@ -15,7 +15,8 @@ from typing import Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from lianbing.engine.assignment import b_matching
+from lianbing.engine.assignment.flow import b_matching
+from lianbing.engine.assignment.inputs import index_pairs, validated_matrix
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -79,10 +80,13 @@ def build(
     without losing optimality).
 
     Raises :class:`ShortlistInputError` for malformed shapes, indices out of
-    range, a must-include pair that is forbidden, a cadre forced onto more lists
-    than ``max_per_cadre``, or a non-finite score on an allowed pair.
+    range, negative or fractional seats (the checks of
+    :mod:`lianbing.engine.assignment.inputs`, shared with the assignment), a
+    must-include pair that is forbidden, a cadre forced onto more lists than
+    ``max_per_cadre``, or a non-finite score on an allowed pair.
     """
-    score_matrix, allowed_mask, seat_counts = _validated(scores, allowed, seats)
+    checked = validated_matrix(scores, seats=seats, allowed=allowed, error=ShortlistInputError)
+    score_matrix, allowed_mask, seat_counts = checked.scores, checked.allowed, checked.seats
     n, m = score_matrix.shape
     if per_post < 0:
         raise ShortlistInputError("每个名额的候选人数不能为负数。")
@@ -134,39 +138,6 @@ def build(
     return Shortlist(candidates, shortfall, float(values.sum()), optimal)
 
 
-def _validated(
-    scores: ArrayLike, allowed: ArrayLike | None, seats: ArrayLike | None
-) -> tuple[FloatArray, BoolArray | None, IntArray]:
-    try:
-        score_matrix = np.asarray(scores, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ShortlistInputError("得分矩阵必须是数值数组。") from exc
-    if score_matrix.ndim != 2:
-        raise ShortlistInputError(
-            f"得分矩阵必须是二维的（干部 × 岗位），实际是 {score_matrix.ndim} 维。"
-        )
-    n, m = score_matrix.shape
-    allowed_mask = None
-    if allowed is not None:
-        allowed_mask = np.asarray(allowed, dtype=bool)
-        if allowed_mask.shape != (n, m):
-            raise ShortlistInputError(
-                f"允许矩阵的形状 {allowed_mask.shape} 与得分矩阵 {(n, m)} 不一致。"
-            )
-    if seats is None:
-        seat_counts = np.ones(m, dtype=np.int64)
-    else:
-        seat_array = np.asarray(seats)
-        if seat_array.shape != (m,):
-            raise ShortlistInputError(
-                f"名额数组长度应为岗位数 {m}，实际形状是 {seat_array.shape}。"
-            )
-        seat_counts = seat_array.astype(np.int64)
-        if np.any(seat_counts < 0):
-            raise ShortlistInputError("名额不能为负数。")
-    return score_matrix, allowed_mask, seat_counts
-
-
 def _forced_pairs(
     must_include: Sequence[tuple[int, int]] | None,
     allowed: BoolArray | None,
@@ -174,15 +145,8 @@ def _forced_pairs(
     m: int,
 ) -> tuple[IntArray, IntArray]:
     pairs: dict[tuple[int, int], None] = {}
-    for pair in must_include or ():
-        try:
-            cadre, post = (int(x) for x in pair)
-        except (TypeError, ValueError) as exc:
-            raise ShortlistInputError(f"必选配对 {pair!r} 应为（干部序号, 岗位序号）。") from exc
-        if not (0 <= cadre < n and 0 <= post < m):
-            raise ShortlistInputError(
-                f"必选配对（干部 {cadre}，岗位 {post}）超出范围（共 {n} 名干部、{m} 个岗位）。"
-            )
+    checked = index_pairs(must_include or (), n, m, noun="必选配对", error=ShortlistInputError)
+    for cadre, post in checked:
         if allowed is not None and not allowed[cadre, post]:
             raise ShortlistInputError(
                 f"必选配对（干部 {cadre} → 岗位 {post}）是禁止的配对（如回避关系）。"

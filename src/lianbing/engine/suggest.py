@@ -19,7 +19,7 @@ by its words):
   With no keyword at all the first category (党政群团) is suggested and
   ``evidence`` is empty, which the interface shows as "no basis".
 * **abilities**: the abilities whose keywords (``data/ability_keywords.txt``,
-  via :func:`text.ability_keywords`) occur in the text, by number of distinct
+  via :func:`lexicon.ability_keywords`) occur in the text, by number of distinct
   keywords found, then taxonomy order; at most :data:`MAX_ABILITIES`. Suggested
   weights are 3, 2, 1 by rank.
 * **tags**: the domain terms (lexicon, synonyms, topics) among the text's
@@ -35,10 +35,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Final
 
-from lianbing.engine import taxonomy, text
+from lianbing.engine import lexicon, taxonomy, text
 
 MAX_ABILITIES: Final[int] = 3
 MAX_TAGS: Final[int] = 8
@@ -77,26 +76,12 @@ class Suggestion:
         return bool(self.category_evidence)
 
 
-def _rules(name: str) -> dict[str, tuple[str, ...]]:
-    path = resources.files("lianbing.engine") / "data" / name
-    rules: dict[str, tuple[str, ...]] = {}
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        label, _, words = line.partition(":")
-        if not words.strip():
-            raise ValueError(f"词表格式错误：“{line}”缺少“:”后的词语")
-        rules[taxonomy.category(label).code] = tuple(words.split())
-    return rules
-
-
 @lru_cache(maxsize=1)
 def category_rules() -> Mapping[str, tuple[str, ...]]:
     """Keywords per category code: origin-unit keywords and demand keywords, deduplicated."""
-    demand = _rules("demand_keywords.txt")
+    demand = lexicon.demand_keywords()
     table: dict[str, tuple[str, ...]] = {}
-    for code, words in text.category_keywords().items():
+    for code, words in lexicon.category_keywords().items():
         table[code] = tuple(dict.fromkeys((*words, *demand.get(code, ()))))
     return table
 
@@ -135,7 +120,7 @@ def suggest(task_text: str) -> Suggestion:
     category = taxonomy.CATEGORIES[best]
 
     ability_hits: list[tuple[int, int, list[str]]] = []
-    for k, keywords in enumerate(text.ability_keywords().values()):
+    for k, keywords in enumerate(lexicon.ability_keywords().values()):
         hits = _found(dict.fromkeys(keywords), haystack, terms)
         # The short form (群众工作) is part of the label (群众工作能力): one hit, not two.
         hits = [w for w in hits if not any(w != o and w in o for o in hits)]
@@ -179,7 +164,7 @@ _LABELS: Final[frozenset[str]] = frozenset(
 
 
 def _tags(haystack: str) -> tuple[str, ...]:
-    domain = text.lexicon().terms
+    domain = lexicon.lexicon().terms
     tags = [term for term in text.tokenize(haystack) if term in domain and term not in _LABELS]
     return tuple(dict.fromkeys(tags))[:MAX_TAGS]
 

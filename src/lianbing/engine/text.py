@@ -28,8 +28,8 @@ similarity of two documents is the cosine of their vectors (Salton & Buckley,
 corpus on the fly lets a term common to the whole pool (项目, 建设) weigh less
 than a rare, telling one (赛艇).
 
-Keyword rules used elsewhere in the engine (category and ability keywords) are
-loaded here too, so all text resources live in one place.
+The data files themselves (lexicon, synonyms, topics, stop words, keyword
+rules) are loaded by :mod:`lianbing.engine.lexicon`.
 """
 
 from __future__ import annotations
@@ -38,18 +38,20 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import jieba
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from lianbing.engine import taxonomy
+# Re-exported: scoring and gap read the lexicon and the keyword rules through this module.
+from lianbing.engine.lexicon import ability_keywords as ability_keywords
+from lianbing.engine.lexicon import category_keywords as category_keywords
+from lianbing.engine.lexicon import lexicon as lexicon
 
 #: Count a topic term adds per occurrence of one of its members (related.txt).
 TOPIC_WEIGHT: Final[float] = 0.5
@@ -61,23 +63,6 @@ _NOISE: Final = re.compile(r"^[\W\d_.%]+$")
 #: Separators between the runs jieba segments independently (the complement of
 #: jieba's ``re_han_default`` character class).
 _BLOCK_SPLIT: Final = re.compile(r"[^\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
-_COMMENT: Final = "#"
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """The text resources shipped in ``lianbing/engine/data``.
-
-    ``terms`` are the domain terms kept whole by the tokenizer (lexicon,
-    synonym variants and canonical forms, topic names and members);
-    ``canonical`` maps a variant to its canonical term; ``topics`` maps a
-    canonical term to the topics it belongs to; ``stop_words`` are dropped.
-    """
-
-    terms: frozenset[str]
-    canonical: Mapping[str, str]
-    topics: Mapping[str, tuple[str, ...]]
-    stop_words: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -93,105 +78,6 @@ class TermMatch:
     left: tuple[str, ...]
     right: tuple[str, ...]
     weight: float
-
-
-def _data_lines(name: str) -> list[str]:
-    """Non-blank, non-comment lines of a data file, stripped."""
-    path = resources.files("lianbing.engine") / "data" / name
-    lines = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.split(_COMMENT, 1)[0].strip()
-        if line:
-            lines.append(line)
-    return lines
-
-
-def _split_rule(line: str, separator: str) -> tuple[str, list[str]]:
-    head, _, tail = line.partition(separator)
-    if not tail.strip():
-        raise ValueError(f"词表格式错误：“{line}”缺少“{separator}”后的词语")
-    return head.strip(), tail.split()
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    """Load the lexicon, synonyms, related topics and stop words (once).
-
-    Inputs: the UTF-8 files ``lexicon.txt``, ``synonyms.txt``, ``related.txt``
-    and ``stopwords.txt`` of the package's ``data`` folder. Output: a
-    :class:`Lexicon`. Rule: topic members are written in canonical form, and
-    every variant, canonical term, topic and member is a domain term, and so
-    are the labels of the taxonomy (abilities, categories, unit kinds).
-    """
-    terms = set(_data_lines("lexicon.txt"))
-    # The vocabularies' own words (群众工作能力, 经济管理, 镇街道) stay whole so a
-    # text naming an ability or category matches another naming it.
-    terms.update(taxonomy.ABILITY_LABELS, taxonomy.CATEGORY_LABELS, taxonomy.UNIT_KIND_LABELS)
-    canonical: dict[str, str] = {}
-    for line in _data_lines("synonyms.txt"):
-        head, variants = _split_rule(line, "=")
-        terms.add(head)
-        for variant in variants:
-            canonical[variant] = head
-            terms.add(variant)
-    topics: dict[str, list[str]] = {}
-    for line in _data_lines("related.txt"):
-        topic, members = _split_rule(line, ">")
-        terms.add(topic)
-        for member in members:
-            term = canonical.get(member, member)
-            terms.add(term)
-            if term != topic and topic not in topics.setdefault(term, []):
-                topics[term].append(topic)
-    return Lexicon(
-        terms=frozenset(terms),
-        canonical=canonical,
-        topics={term: tuple(names) for term, names in topics.items()},
-        stop_words=frozenset(_data_lines("stopwords.txt")),
-    )
-
-
-def _keyword_rules(name: str) -> list[tuple[str, tuple[str, ...]]]:
-    rules = []
-    for line in _data_lines(name):
-        label, words = _split_rule(line, ":")
-        rules.append((label, tuple(words)))
-    return rules
-
-
-@lru_cache(maxsize=1)
-def category_keywords() -> Mapping[str, tuple[str, ...]]:
-    """Keyword rules per category code, from ``data/category_keywords.txt``.
-
-    Output: category code -> keywords, in the order of
-    ``taxonomy.CATEGORIES``; a category without a rule maps to ``()``. The file
-    names categories by their Chinese label, resolved through the taxonomy
-    (an unknown label raises :class:`taxonomy.UnknownTermError`).
-    """
-    rules = {
-        taxonomy.category(label).code: words
-        for label, words in _keyword_rules("category_keywords.txt")
-    }
-    return {code: rules.get(code, ()) for code in taxonomy.CATEGORY_CODES}
-
-
-@lru_cache(maxsize=1)
-def ability_keywords() -> Mapping[str, tuple[str, ...]]:
-    """Keyword rules per ability code, from ``data/ability_keywords.txt``.
-
-    Output: ability code -> keywords, in the order of ``taxonomy.ABILITIES``.
-    The ability's own label and short form (label without 能力) are always
-    included first, so 群众工作 in a text points to 群众工作能力.
-    """
-    rules = {
-        taxonomy.ability(label).code: words
-        for label, words in _keyword_rules("ability_keywords.txt")
-    }
-    table: dict[str, tuple[str, ...]] = {}
-    for term in taxonomy.ABILITIES:
-        short = term.label.removesuffix("能力")
-        table[term.code] = (term.label, short, *rules.get(term.code, ()))
-    return table
 
 
 class _Analyzer:
@@ -407,18 +293,3 @@ def matched_terms(a: str, b: str) -> list[str]:
     texts share nothing. Used to explain a match in words.
     """
     return [match.term for match in term_matches(a, b)]
-
-
-if TYPE_CHECKING:  # at the end: lianbing.engine.suggest imports this module
-    from lianbing.engine.suggest import Suggestion
-
-
-def suggest(task_text: str) -> Suggestion:
-    """Suggested category, core abilities and expertise tags of a demand text.
-
-    The public name of :func:`lianbing.engine.suggest.suggest` (see that module
-    for the rules); imported on call because that module builds on this one.
-    """
-    from lianbing.engine.suggest import suggest as _suggest
-
-    return _suggest(task_text)

@@ -142,7 +142,7 @@ class Snapshot:
             post_of=np.array(s["post_of"], dtype=np.int64),
             total=float(s["total"]),
             optimal=bool(s["optimal"]),
-            status=str(s["status"]),
+            status=assignment.SolverStatus(s["status"]),
             greedy_total=float(s["greedy_total"]),
             filled=int(s["filled"]),
             reason=str(s["reason"]),

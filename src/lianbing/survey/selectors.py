@@ -8,8 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from lianbing.demand.models import Program
 from lianbing.engine import gap, taxonomy
-from lianbing.engine.suggest import Suggestion
-from lianbing.engine.text import suggest
+from lianbing.engine.suggest import Suggestion, suggest
 from lianbing.people.models import Cadre, Unit
 
 from . import adapters

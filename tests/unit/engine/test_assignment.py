@@ -6,17 +6,21 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from lianbing.engine import assignment
 from lianbing.engine.assignment import (
     AssignmentInputError,
     Constraints,
     GroupLimit,
     Minimum,
+    SolverStatus,
+    b_matching,
+    constrained,
+    flow,
     solve,
+    solving,
 )
 
 # ------------------------------------------------------------------ oracles
@@ -109,9 +113,9 @@ def test_the_plain_solver_matches_linear_sum_assignment(n, m, max_seats, forbid,
 @pytest.mark.parametrize("shape", [(300, 60), (50, 200), (400, 120)])
 @pytest.mark.parametrize("correlated", [False, True])
 def test_the_certified_flow_solver_matches_linear_sum_assignment(monkeypatch, shape, correlated):
-    monkeypatch.setattr(assignment, "_LSA_MAX_ENTRIES", 0)
-    monkeypatch.setattr(assignment, "_FULL_GRAPH_MAX_PAIRS", 0)
-    monkeypatch.setattr(assignment, "_ROW_BLOCK", 64)
+    monkeypatch.setattr(solving, "_LSA_MAX_ENTRIES", 0)
+    monkeypatch.setattr(flow, "_FULL_GRAPH_MAX_PAIRS", 0)
+    monkeypatch.setattr(flow, "_ROW_BLOCK", 64)
     rng = np.random.default_rng(sum(shape) + correlated)
     n, m = shape
     scores = rng.random((n, m))
@@ -130,8 +134,9 @@ def test_the_certified_flow_solver_matches_linear_sum_assignment(monkeypatch, sh
 
 
 def test_the_certified_flow_solver_handles_an_unrestricted_matrix(monkeypatch):
-    monkeypatch.setattr(assignment, "_LSA_MAX_ENTRIES", 0)
-    monkeypatch.setattr(assignment, "_FULL_GRAPH_MAX_PAIRS", 0)
+    monkeypatch.setattr(solving, "_LSA_MAX_ENTRIES", 0)
+    monkeypatch.setattr(solving, "_DIRECT_LSA_MAX_ENTRIES", 0)
+    monkeypatch.setattr(flow, "_FULL_GRAPH_MAX_PAIRS", 0)
     rng = np.random.default_rng(7)
     scores = rng.random((500, 80)) + rng.random(500)[:, None]
 
@@ -140,6 +145,60 @@ def test_the_certified_flow_solver_handles_an_unrestricted_matrix(monkeypatch):
     filled, total = lsa_oracle(scores)
     assert result.optimal
     assert (result.filled, result.total) == (filled, pytest.approx(total, abs=1e-6))
+
+
+@pytest.mark.parametrize("shape", [(300, 60), (60, 300), (120, 120)])
+def test_one_seat_a_post_with_every_pair_allowed_matches_linear_sum_assignment(monkeypatch, shape):
+    monkeypatch.setattr(solving, "_LSA_MAX_ENTRIES", 0)
+    rng = np.random.default_rng(sum(shape))
+    scores = rng.random(shape) + rng.random(shape[0])[:, None]
+
+    result = solve(scores, allowed=np.ones(shape, dtype=bool))
+
+    filled, total = lsa_oracle(scores)
+    assert result.status == SolverStatus.OPTIMAL
+    assert result.optimal
+    assert (result.filled, result.total) == (filled, pytest.approx(total, abs=1e-9))
+    assert result.greedy_total == pytest.approx(
+        _greedy_reference(scores, [1] * shape[1], scores > -1)
+    )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    n=st.integers(1, 30),
+    m=st.integers(1, 12),
+    seed=st.integers(0, 2**32 - 1),
+    plain=st.booleans(),
+    ties=st.booleans(),
+)
+def test_the_plain_path_and_the_certified_flow_give_the_same_total(
+    monkeypatch, n, m, seed, plain, ties
+):
+    # One seat a post with every pair allowed goes to scipy on the matrix itself,
+    # anything else to seat expansion; the flow is forced onto a pruned candidate
+    # graph, so its certificate is exercised.
+    monkeypatch.setattr(solving, "_LSA_MAX_ENTRIES", 0 if plain else 1_000_000)
+    monkeypatch.setattr(flow, "_FULL_GRAPH_MAX_PAIRS", 0)
+    monkeypatch.setattr(flow, "_ROW_BLOCK", 8)
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(0, 4, size=(n, m)).astype(float) if ties else rng.normal(size=(n, m))
+    seats = np.ones(m, dtype=np.int64) if plain else rng.integers(0, 3, size=m)
+    allowed = np.ones((n, m), dtype=bool) if plain else rng.random((n, m)) > 0.3
+
+    result = solve(scores, seats=seats, allowed=allowed)
+    matching = b_matching(
+        scores, allowed=allowed, cadre_cap=np.ones(n, dtype=np.int64), post_cap=seats
+    )
+
+    span = float(np.ptp(scores)) or 1.0
+    assert matching.optimal
+    assert result.optimal
+    assert result.filled == matching.rows.size
+    flow_total = float(scores[matching.rows, matching.cols].sum())
+    assert result.total == pytest.approx(flow_total, abs=1e-6 * span * max(1, result.filled))
 
 
 def test_filling_more_seats_beats_a_higher_score():
@@ -306,8 +365,8 @@ def test_a_group_limit_broken_by_pins_is_infeasible():
 
 
 def test_pruned_side_constraint_models_are_never_called_optimal(monkeypatch):
-    monkeypatch.setattr(assignment, "_CP_SAT_MAX_PAIRS", 10)
-    monkeypatch.setattr(assignment, "_CP_SAT_TOP_K", 3)
+    monkeypatch.setattr(constrained, "_CP_SAT_MAX_PAIRS", 10)
+    monkeypatch.setattr(constrained, "_CP_SAT_TOP_K", 3)
     rng = np.random.default_rng(5)
     scores = rng.random((12, 4))
     constraints = Constraints(group_limits=(GroupLimit(np.arange(12) % 3, 2),))
@@ -360,6 +419,22 @@ def test_malformed_input_raises_an_assignment_input_error(kwargs):
 
     with pytest.raises(AssignmentInputError):
         solve(scores, **kwargs)
+
+
+def test_a_fractional_seat_count_is_rejected_not_truncated():
+    with pytest.raises(AssignmentInputError, match="名额必须是整数"):
+        solve(np.ones((3, 2)), seats=[1.5, 1])
+
+
+def test_the_status_is_a_solver_status_that_still_reads_as_its_word():
+    solved = solve(np.ones((2, 2)))
+    refused = solve(np.ones((2, 2)), pinned=[(0, 0), (0, 1)])
+
+    assert solved.status is SolverStatus.OPTIMAL
+    assert solved.status == "optimal"
+    assert solved.status.has_solution
+    assert refused.status is SolverStatus.INFEASIBLE
+    assert not refused.status.has_solution
 
 
 # ------------------------------------------------------------- properties

@@ -39,3 +39,72 @@ def test_no_engine_module_imports_django_or_an_application() -> None:
     }
 
     assert not offenders
+
+
+def _engine_imports(path: Path) -> tuple[set[str], list[str]]:
+    """Engine modules imported at module level, and the imports made inside functions."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top_level: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "lianbing.engine":
+                top_level.update(f"lianbing.engine.{alias.name}" for alias in node.names)
+            elif node.module.startswith("lianbing.engine."):
+                top_level.add(node.module)
+        elif isinstance(node, ast.ImportFrom) and node.level > 0:
+            top_level.add("." * node.level + (node.module or ""))
+    nested = [
+        f"{path.relative_to(ENGINE_DIR)}:{node.lineno}"
+        for function in ast.walk(tree)
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef | ast.If)
+        for node in ast.walk(function)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    return top_level, nested
+
+
+def test_no_engine_module_imports_inside_a_function_or_a_condition() -> None:
+    nested = [line for path in ENGINE_DIR.rglob("*.py") for line in _engine_imports(path)[1]]
+
+    assert nested == []
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ENGINE_DIR.parent.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_engine_modules_import_each_other_without_a_cycle() -> None:
+    graph: dict[str, set[str]] = {}
+    for path in ENGINE_DIR.rglob("*.py"):
+        name = _module_name(path)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets = set()
+        for target in _engine_imports(path)[0]:
+            if target.startswith("."):
+                base = package
+                for _ in range(len(target) - len(target.lstrip(".")) - 1):
+                    base = base.rpartition(".")[0]
+                rest = target.lstrip(".")
+                target = f"{base}.{rest}" if rest else base
+            targets.add(target)
+        graph[name] = {t for t in targets if t != name}
+    state: dict[str, int] = {}
+    cycle: list[str] = []
+
+    def visit(node: str, trail: list[str]) -> bool:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                cycle.extend([*trail, node, nxt])
+                return True
+            if nxt in graph and nxt not in state and visit(nxt, [*trail, node]):
+                return True
+        state[node] = 2
+        return False
+
+    for node in sorted(graph):
+        if node not in state and visit(node, []):
+            break
+
+    assert cycle == []

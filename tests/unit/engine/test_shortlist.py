@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from lianbing.engine import assignment
+from lianbing.engine.assignment import flow
 from lianbing.engine.shortlist import ShortlistInputError, build
 
 # ------------------------------------------------------------------ oracles
@@ -120,8 +120,8 @@ def test_the_limited_shortlist_matches_brute_force(seed):
 @pytest.mark.parametrize("seed", range(3))
 def test_the_limited_shortlist_matches_the_linear_program(monkeypatch, prune, seed):
     if prune:
-        monkeypatch.setattr(assignment, "_FULL_GRAPH_MAX_PAIRS", 0)
-        monkeypatch.setattr(assignment, "_ROW_BLOCK", 32)
+        monkeypatch.setattr(flow, "_FULL_GRAPH_MAX_PAIRS", 0)
+        monkeypatch.setattr(flow, "_ROW_BLOCK", 32)
     rng = np.random.default_rng(50 + seed)
     n, m = 120, 40
     scores = 0.3 * rng.random((n, m)) + rng.random(n)[:, None]
@@ -192,6 +192,16 @@ def test_a_non_finite_score_on_an_allowed_pair_is_rejected():
 def test_a_wrong_shape_is_rejected():
     with pytest.raises(ShortlistInputError):
         build(np.ones((2, 2)), allowed=np.ones((2, 3), dtype=bool))
+
+
+def test_a_fractional_seat_count_is_rejected_not_truncated():
+    with pytest.raises(ShortlistInputError, match="名额必须是整数"):
+        build(np.ones((3, 2)), seats=[1.5, 1])
+
+
+def test_an_out_of_range_must_include_pair_is_rejected_with_its_indices():
+    with pytest.raises(ShortlistInputError, match="必选配对（干部 5，岗位 0）超出范围"):
+        build(np.ones((2, 2)), must_include=[(5, 0)])
 
 
 # ------------------------------------------------------------- properties

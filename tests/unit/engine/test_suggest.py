@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lianbing.engine import suggest as suggest_module
-from lianbing.engine import taxonomy, text
+from lianbing.engine import suggest, taxonomy
 from tests.conftest import SHARED_DIR
 
 LABELLED = SHARED_DIR / "data" / "demand-categories.csv"
@@ -18,14 +17,8 @@ ACCURACY_FLOOR = 0.70
 CHANCE = 1 / len(taxonomy.CATEGORIES)
 
 
-def test_the_public_name_in_text_gives_the_same_suggestion() -> None:
-    task = "化解矛盾纠纷，做好信访维稳"
-
-    assert text.suggest(task) == suggest_module.suggest(task)
-
-
 def test_a_petition_task_is_social_management_with_its_trigger_words() -> None:
-    result = text.suggest("化解矛盾纠纷，做好信访维稳和网格化管理")
+    result = suggest.suggest("化解矛盾纠纷，做好信访维稳和网格化管理")
 
     assert result.category == "社会管理"
     assert result.category_code == "social"
@@ -43,29 +36,29 @@ def test_the_article_cases_get_their_categories() -> None:
         "做好机关党支部标准化建设和党员教育管理": "党政群团",
     }
 
-    suggested = {task: text.suggest(task).category for task in cases}
+    suggested = {task: suggest.suggest(task).category for task in cases}
 
     assert suggested == cases
 
 
 def test_abilities_follow_their_keywords_with_weights_by_rank() -> None:
-    result = text.suggest("入户走访村民和居民，做好群众工作；牵头防汛抢险")
+    result = suggest.suggest("入户走访村民和居民，做好群众工作；牵头防汛抢险")
 
     assert result.abilities[:2] == ("群众工作能力", "应急处突能力")
     assert result.ability_weights == (3.0, 2.0, 1.0)[: len(result.abilities)]
     assert "村民" in result.ability_evidence[0]
-    assert len(result.abilities) <= suggest_module.MAX_ABILITIES
+    assert len(result.abilities) <= suggest.MAX_ABILITIES
 
 
 def test_tags_are_domain_terms_in_canonical_form_without_the_vocabulary_labels() -> None:
-    result = text.suggest("做好零直排创建和五水共治，提升群众工作能力")
+    result = suggest.suggest("做好零直排创建和五水共治，提升群众工作能力")
 
     assert result.tags[:2] == ("污水零直排", "五水共治")
     assert "群众工作能力" not in result.tags
 
 
 def test_an_empty_text_suggests_the_first_category_without_basis() -> None:
-    result = text.suggest("   ")
+    result = suggest.suggest("   ")
 
     assert result.category == taxonomy.CATEGORY_LABELS[0]
     assert not result.has_basis
@@ -76,7 +69,7 @@ def test_an_empty_text_suggests_the_first_category_without_basis() -> None:
 @settings(max_examples=50, deadline=None)
 @given(st.text(max_size=60))
 def test_any_text_gets_one_of_the_five_categories(task: str) -> None:
-    result = text.suggest(task)
+    result = suggest.suggest(task)
 
     assert result.category in taxonomy.CATEGORY_LABELS
     assert taxonomy.category(result.category).code == result.category_code
@@ -86,7 +79,7 @@ def test_any_text_gets_one_of_the_five_categories(task: str) -> None:
 def test_evaluate_counts_a_confusion_matrix() -> None:
     labelled = [("社会管理", "做好信访维稳"), ("党政群团", "做好信访维稳")]
 
-    result = suggest_module.evaluate(labelled)
+    result = suggest.evaluate(labelled)
 
     assert (result.total, result.correct, result.accuracy) == (2, 1, 0.5)
     assert result.confusion[3][3] == 1
@@ -99,7 +92,7 @@ def test_the_category_suggestion_is_accurate_on_the_labelled_set() -> None:
     with LABELLED.open(encoding="utf-8", newline="") as handle:
         labelled = [(row["类别"], row["重点任务"]) for row in csv.DictReader(handle)]
 
-    result = suggest_module.evaluate(labelled)
+    result = suggest.evaluate(labelled)
 
     assert result.total == len(labelled) > 0
     assert result.accuracy >= ACCURACY_FLOOR

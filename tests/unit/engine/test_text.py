@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lianbing.engine import taxonomy, text
+from lianbing.engine import text
 
 PHRASES = (
     "以创新思维推动赛艇小镇提升发展",
@@ -193,14 +193,3 @@ def test_texts_sharing_nothing_have_no_matched_terms() -> None:
     shared = text.matched_terms(a, b)
 
     assert shared == []
-
-
-def test_keyword_rules_cover_every_category_and_ability() -> None:
-    categories = text.category_keywords()
-
-    abilities = text.ability_keywords()
-
-    assert list(categories) == list(taxonomy.CATEGORY_CODES)
-    assert all(categories.values())
-    assert list(abilities) == list(taxonomy.ABILITY_CODES)
-    assert all(abilities[t.code][0] == t.label for t in taxonomy.ABILITIES)
