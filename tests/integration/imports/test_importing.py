@@ -23,6 +23,7 @@ from lianbing.imports.read import ImportProblemsError
 from lianbing.imports.services import import_workbook
 from lianbing.people import services as people_services
 from lianbing.people.models import AbilityAssessment, Cadre, Unit
+from lianbing.xlsx import reader
 from tests import factories
 from tests.integration.imports.books import (
     cadre_row,
@@ -338,10 +339,36 @@ def test_the_writes_of_a_job_are_attributed_to_the_uploader_in_the_audit_trail(
     user = factories.staff_user()
     path = cadres_book(tmp_path / "c.xlsx", [cadre_row(编号="C1")])
 
-    lifecycle.import_job_create(upload=_upload(path), created_by=user)
+    job = lifecycle.import_job_create(upload=_upload(path), created_by=user)
 
     event = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="people.Cadre")
     assert event.username == "ganbuke"
+    assert event.path == job.get_absolute_url()
+    assert event.address is None
+
+
+def test_an_import_of_both_sheets_opens_the_workbook_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    factories.program()
+    path = workbook(
+        tmp_path / "both.xlsx",
+        cadres=[cadre_row(编号="C1", 志愿岗位="P1")],
+        posts=[post_row(岗位编号="P1")],
+    )
+    opened: list[object] = []
+    real_load = reader.load_workbook
+
+    def counting_load(*args: Any, **kwargs: Any) -> Any:
+        opened.append(args[0])
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(reader, "load_workbook", counting_load)
+
+    result = import_workbook(path=path, today=TODAY)
+
+    assert (result.cadres_created, result.posts_created) == (1, 1)
+    assert opened == [path]
 
 
 def test_a_rejected_job_keeps_every_problem_and_offers_them_as_a_workbook(

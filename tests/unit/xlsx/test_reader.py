@@ -26,6 +26,7 @@ EMERGENCY = taxonomy.ability("emergency").label
 TOWN = taxonomy.unit_kind("town").label
 PLATFORM = taxonomy.unit_kind("platform").label
 ECONOMY = taxonomy.category("economy").label
+ABILITY_HEADERS = list(taxonomy.ABILITY_LABELS)
 
 
 def _problems(error: pytest.ExceptionInfo[SpreadsheetError]) -> list[CellProblem]:
@@ -348,3 +349,22 @@ def test_a_damaged_sheet_is_reported_not_raised_as_a_crash(tmp_path: Path) -> No
         read_cadres(path)
 
     assert "已损坏" in str(error.value)
+
+
+def test_a_read_sheet_gives_each_profiles_row_number_and_the_headers_present(
+    tmp_path: Path,
+) -> None:
+    headers = ["编号", "姓名*", "现单位", *ABILITY_HEADERS, "备注"]
+    row = ["C1", "张三", "市委办", *ABILITY_SCORES, "x"]
+    path = raw_sheet(
+        tmp_path / "c.xlsx",
+        "干部",
+        headers,
+        [row, [None] * len(headers), ["C2", "李四", "市委办", *ABILITY_SCORES, ""]],
+    )
+
+    result = read_cadres(path)
+
+    assert [c.id for c in result.rows] == ["C1", "C2"]
+    assert result.row_numbers == [2, 4]
+    assert result.headers == {"编号", "姓名", "现单位", *ABILITY_HEADERS, "备注"}
