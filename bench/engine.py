@@ -68,7 +68,7 @@ FORBIDDEN_SCORE = -1e6
 def prepare(n_cadres: int, n_posts: int, folder: Path) -> None:
     """Generate a pool and write the two spreadsheets into ``folder``."""
     from lianbing.demodata.generator import generate
-    from lianbing.spreadsheets.templates import write_cadres, write_posts
+    from lianbing.xlsx.templates import write_cadres, write_posts
 
     program = generate(seed=SEED, n_cadres=n_cadres, n_posts=n_posts)
     write_cadres(program.cadres, folder / "cadres.xlsx")
@@ -80,8 +80,8 @@ def pipeline_run(folder: Path) -> dict[str, Any]:
     import numpy as np
 
     from lianbing.engine import pipeline
-    from lianbing.spreadsheets.match_report import write_match_workbook
-    from lianbing.spreadsheets.reader import read_cadres, read_posts
+    from lianbing.xlsx.match_report import write_match_workbook
+    from lianbing.xlsx.reader import read_cadres, read_posts
 
     marks: list[tuple[str, float]] = []
     start = time.perf_counter()
@@ -365,7 +365,7 @@ def _render(
         "- The `评分明细` sheet lists every allowed pair. Above Excel's 1,048,576 rows per "
         "sheet it keeps each post's best pairs, the same number for every post "
         "(`(1,048,576 - 2) // posts`), and says so in a note on the sheet's first row. The data "
-        "rows of all four sheets are written by `lianbing.spreadsheets.bulk_rows`, not through "
+        "rows of all four sheets are written by `lianbing.xlsx.bulk_rows`, not through "
         "openpyxl's write-only cells: without lxml openpyxl needs about 15 µs a cell, two minutes for a million "
         "rows; the bulk writer takes a few seconds.",
         "- Reading uses openpyxl's read-only mode; at 10,000 cadres it is a visible share of the "

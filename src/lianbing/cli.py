@@ -179,13 +179,13 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from lianbing.spreadsheets.commands import run_template
+    from lianbing.xlsx.commands import run_template
 
     return run_template(args.kind, Path(args.output))
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    from lianbing.spreadsheets.commands import run_match
+    from lianbing.xlsx.commands import run_match
 
     return run_match(
         cadres=Path(args.cadres),
@@ -200,7 +200,7 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     _setup_django(DEV_SETTINGS)
-    from lianbing.spreadsheets.import_command import run_import
+    from lianbing.imports.import_command import run_import
 
     return run_import(Path(args.file), program=args.program, start=args.start, end=args.end)
 

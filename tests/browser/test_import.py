@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from lianbing.people.models import Cadre
 from tests import factories
-from tests.integration.spreadsheets.books import cadre_row, cadres_book
+from tests.integration.imports.books import cadre_row, cadres_book
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

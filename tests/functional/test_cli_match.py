@@ -14,13 +14,13 @@ from openpyxl import load_workbook
 
 from lianbing.demodata.generator import generate
 from lianbing.engine import taxonomy
-from lianbing.spreadsheets.templates import write_cadres, write_posts
+from lianbing.xlsx.templates import write_cadres, write_posts
 from tests.article_cases import (
     article_cadres,
     article_placements,
     article_posts,
 )
-from tests.unit.spreadsheets.workbooks import cadre_row, fill_template
+from tests.unit.xlsx.workbooks import cadre_row, fill_template
 
 
 def _command() -> list[str]:

@@ -197,7 +197,7 @@ def test_the_admin_is_available_to_an_administrator(client: Client) -> None:
 def test_the_cadre_list_exports_the_filtered_cadres_in_the_template_layout(
     staff: Client, program_with_data: Program, tmp_path
 ) -> None:
-    from lianbing.spreadsheets.reader import read_cadres
+    from lianbing.xlsx.reader import read_cadres
 
     response = staff.get(reverse("web:cadre_export"), {"category": "economy"})
     path = tmp_path / "cadres.xlsx"
@@ -213,7 +213,7 @@ def test_the_cadre_list_exports_the_filtered_cadres_in_the_template_layout(
 def test_the_post_list_exports_every_post_of_the_program(
     staff: Client, program_with_data: Program, tmp_path
 ) -> None:
-    from lianbing.spreadsheets.reader import read_posts
+    from lianbing.xlsx.reader import read_posts
 
     response = staff.get(reverse("web:post_export"))
     path = tmp_path / "posts.xlsx"

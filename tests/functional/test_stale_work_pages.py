@@ -12,12 +12,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from lianbing.imports import job as lifecycle
+from lianbing.imports.models import ImportJob, ImportStatus
 from lianbing.matching import services
 from lianbing.matching.models import MatchRun, Reoptimisation, ReoptimisationStatus, RunStatus
-from lianbing.spreadsheets import importing
-from lianbing.spreadsheets.models import ImportJob, ImportStatus
 from tests import factories
-from tests.integration.spreadsheets.books import cadre_row, cadres_book
+from tests.integration.imports.books import cadre_row, cadres_book
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +196,7 @@ def _job(user: Any, settings: Any, tmp_path: Path) -> ImportJob:
     settings.TASKS = DATABASE_TASKS
     factories.program()
     book = cadres_book(tmp_path / "c.xlsx", [cadre_row()])
-    return importing.import_job_create(
+    return lifecycle.import_job_create(
         upload=SimpleUploadedFile("名册.xlsx", book.read_bytes()), created_by=user
     )
 
@@ -207,10 +207,8 @@ def test_a_stale_import_says_so_and_can_be_cancelled_again(
     job = _job(user, settings, tmp_path)
     _running_since(ImportJob, job.pk, minutes=31, cancel_requested=True)
 
-    page = _page(staff, reverse("spreadsheets:import_detail", args=[job.pk]))
-    polled = _page(
-        staff, reverse("spreadsheets:import_status", args=[job.pk]) + "?polling=1", **HTMX
-    )
+    page = _page(staff, reverse("imports:import_detail", args=[job.pk]))
+    polled = _page(staff, reverse("imports:import_status", args=[job.pk]) + "?polling=1", **HTMX)
 
     for html in (page, polled):
         assert 'data-testid="stale-hint"' in html
@@ -224,7 +222,7 @@ def test_an_import_running_within_the_limit_shows_no_hint(
     job = _job(user, settings, tmp_path)
     _running_since(ImportJob, job.pk, minutes=29, cancel_requested=True)
 
-    page = _page(staff, reverse("spreadsheets:import_detail", args=[job.pk]))
+    page = _page(staff, reverse("imports:import_detail", args=[job.pk]))
 
     assert 'data-testid="import-progress"' in page
     assert 'data-testid="stale-hint"' not in page
@@ -237,7 +235,7 @@ def test_cancelling_a_stale_import_from_its_page_ends_it(
     job = _job(user, settings, tmp_path)
     _running_since(ImportJob, job.pk, minutes=31, cancel_requested=False)
 
-    response = staff.post(reverse("spreadsheets:import_cancel", args=[job.pk]), follow=True)
+    response = staff.post(reverse("imports:import_cancel", args=[job.pk]), follow=True)
 
     page = response.content.decode()
     job.refresh_from_db()

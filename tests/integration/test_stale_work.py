@@ -21,6 +21,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from lianbing.imports import job as lifecycle
+from lianbing.imports.models import ImportJob, ImportStatus
 from lianbing.matching import services
 from lianbing.matching.models import (
     Decision,
@@ -31,12 +33,10 @@ from lianbing.matching.models import (
     RunStatus,
 )
 from lianbing.people.models import AbilityAssessment, Cadre, Unit
-from lianbing.spreadsheets import importing
-from lianbing.spreadsheets.models import ImportJob, ImportStatus
 from lianbing.training.models import Secondment
 from tests import factories
 from tests.functional.accounts.test_deploy_and_backup import PROD_ENV, _manage
-from tests.integration.spreadsheets.books import cadre_row, cadres_book
+from tests.integration.imports.books import cadre_row, cadres_book
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +113,7 @@ def _decide(run: MatchRun, user: Any) -> Decision:
 def _job(tmp_path: Path, user: Any) -> ImportJob:
     factories.program()
     book = cadres_book(tmp_path / "c.xlsx", [cadre_row(编号="C1"), cadre_row(编号="C2")])
-    return importing.import_job_create(
+    return lifecycle.import_job_create(
         upload=SimpleUploadedFile("名册.xlsx", book.read_bytes()), created_by=user
     )
 
@@ -315,7 +315,7 @@ def test_cancelling_an_import_running_for_over_half_an_hour_ends_it_at_once(
     job = _job(tmp_path, user)
     _running_since(ImportJob, job.pk, minutes=31)
 
-    job = importing.import_job_cancel(job=job)
+    job = lifecycle.import_job_cancel(job=job)
 
     assert job.status == ImportStatus.FAILED
     _assert_stopped(job)
@@ -328,7 +328,7 @@ def test_cancelling_an_import_running_within_the_limit_only_asks_it_to_stop(
     job = _job(tmp_path, user)
     _running_since(ImportJob, job.pk, minutes=29)
 
-    job = importing.import_job_cancel(job=job)
+    job = lifecycle.import_job_cancel(job=job)
 
     assert job.status == ImportStatus.RUNNING
     assert job.cancel_requested
@@ -345,11 +345,11 @@ def test_an_import_stopped_before_its_slow_worker_writes_imports_nothing(
 
     def stop() -> None:
         _running_since(ImportJob, job.pk, minutes=31)
-        importing.import_job_cancel(job=job)
+        lifecycle.import_job_cancel(job=job)
 
     # The last row checked, the write transaction about to begin.
     with _interrupting(_progress("核对第 2 / 2 条"), stop) as stopped:
-        status = importing.import_job_execute(job_id=job.pk)
+        status = lifecycle.import_job_execute(job_id=job.pk)
 
     assert stopped[0]
     assert status == ImportStatus.FAILED
@@ -375,7 +375,7 @@ def test_an_import_stopped_while_its_transaction_is_open_is_rolled_back(
         # Another connection, as a web request would be; it commits at once.
         try:
             _running_since(ImportJob, job.pk, minutes=31)
-            importing.import_job_cancel(job=job)
+            lifecycle.import_job_cancel(job=job)
         except BaseException as exc:  # reported by the test below
             failures.append(exc)
         finally:
@@ -390,7 +390,7 @@ def test_an_import_stopped_while_its_transaction_is_open_is_rolled_back(
         return connection.in_atomic_block and sql.startswith('UPDATE "spreadsheets_importjob"')
 
     with _interrupting(writing_the_outcome, stop, before=True) as stopped:
-        status = importing.import_job_execute(job_id=job.pk)
+        status = lifecycle.import_job_execute(job_id=job.pk)
 
     assert stopped[0]
     assert not failures

@@ -9,8 +9,9 @@ What is recorded:
 - sign-ins, failed sign-ins, sign-outs, role grants and refused pages.
 
 Who and from where come from the request being served (a context variable set
-by :class:`~lianbing.accounts.middleware.AuditContextMiddleware`); commands run
-outside a request are recorded without a user.
+by :class:`~lianbing.accounts.middleware.AuditContextMiddleware`); work done for
+a user outside a request (a background import) names them with
+:func:`actor_context`; commands run outside a request are recorded without a user.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import functools
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.apps import apps
@@ -52,6 +54,24 @@ def request_context(request: Any) -> Iterator[None]:
         _current_request.reset(token)
 
 
+@dataclass(frozen=True)
+class _Actor:
+    """Who background work is done for, and the page it belongs to; there is no address."""
+
+    user: Any
+    path: str
+
+
+@contextmanager
+def actor_context(user: Any, *, path: str = "") -> Iterator[None]:
+    """Attribute everything recorded inside the block to ``user``, outside any request.
+
+    ``path`` is recorded as the page the work belongs to (a job's page, say).
+    """
+    with request_context(_Actor(user=user, path=path)):
+        yield
+
+
 def _clip(text: object, length: int) -> str:
     return str(text)[:length]
 
@@ -70,8 +90,14 @@ def record(
 ) -> AuditEvent:
     """Append one event to the audit trail."""
     request = request if request is not None else _current_request.get()
+    path = ""
+    if isinstance(request, _Actor):
+        user = user if user is not None else request.user
+        path, request = request.path, None
     if user is None and request is not None:
         user = getattr(request, "user", None)
+    if request is not None:
+        path = request.get_full_path()
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or obj.pk
@@ -87,7 +113,7 @@ def record(
         object_id=_clip(object_id if object_id is not None else "", 64),
         object_repr=_clip(object_repr, 200),
         address=client_ip(request) if request is not None else None,
-        path=_clip(request.get_full_path(), 300) if request is not None else "",
+        path=_clip(path, 300),
         detail=_clip(detail, 500),
     )
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 from openpyxl import Workbook
 
-from lianbing.spreadsheets.cell_text import safe_cell
+from lianbing.xlsx.cell_text import safe_cell
 
 from .models import AuditAction, AuditEvent, AuditResult
 

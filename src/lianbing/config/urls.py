@@ -17,6 +17,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("matching/", include("lianbing.matching.urls")),
     path("survey/", include("lianbing.survey.urls")),
-    path("imports/", include("lianbing.spreadsheets.urls")),
+    path("imports/", include("lianbing.imports.urls")),
     path("", include("lianbing.web.urls")),
 ]

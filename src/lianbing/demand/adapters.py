@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any, Final
+
 from lianbing.engine.profiles import PostProfile
 
 from .models import Post
+
+#: The post's model fields filled from its profile, with the profile attribute
+#: of each: written by ``post_create``, checked by an import. The program,
+#: unit, mentor, category and core abilities are filled otherwise.
+POST_PROFILE_FIELDS: Final[dict[str, str]] = {
+    "code": "id",
+    "name": "name",
+    "duties": "duties",
+    "key_tasks": "key_tasks",
+    "expertise_needed": "expertise_needed",
+    "develops": "develops",
+    "seats": "seats",
+    "duration_months": "duration_months",
+}
+
+
+def post_field_values(profile: PostProfile) -> dict[str, Any]:
+    """The values of :data:`POST_PROFILE_FIELDS` for a profile."""
+    return {name: getattr(profile, attr) for name, attr in POST_PROFILE_FIELDS.items()}
 
 
 def post_profile(post: Post) -> PostProfile:

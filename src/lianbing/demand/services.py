@@ -12,6 +12,7 @@ from lianbing.engine import taxonomy
 from lianbing.engine.profiles import PostProfile
 from lianbing.people.models import Cadre, Mentor, Unit
 
+from .adapters import post_field_values
 from .models import Post, PostCoreAbility, Program
 
 
@@ -36,17 +37,10 @@ def post_create(
 ) -> Post:
     """Create a post of the program from its profile, with its weighted core abilities."""
     post = Post(
+        **post_field_values(profile),
         program=program,
-        code=profile.id,
-        name=profile.name,
         unit=unit,
         category=taxonomy.category(profile.category).code,
-        duties=profile.duties,
-        key_tasks=profile.key_tasks,
-        expertise_needed=profile.expertise_needed,
-        develops=profile.develops,
-        seats=profile.seats,
-        duration_months=profile.duration_months,
         mentor=mentor,
     )
     post.full_clean()

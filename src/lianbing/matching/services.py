@@ -28,8 +28,8 @@ from lianbing.engine import pipeline, scoring, shortlist
 from lianbing.engine.profiles import CadreProfile, PostProfile
 from lianbing.people.adapters import cadre_profile
 from lianbing.people.models import AbilityAssessment, Cadre
-from lianbing.spreadsheets.match_report import write_match_workbook
 from lianbing.training import services as training_services
+from lianbing.xlsx.match_report import write_match_workbook
 
 from . import adapters
 from .models import (

@@ -3,10 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Final
 
 from lianbing.engine.profiles import CadreProfile
 
 from .models import Cadre
+
+#: The cadre's model fields filled from its profile, with the profile attribute
+#: of each: written by ``cadre_create`` and by an import, checked by an import.
+#: The unit, avoided units, category and abilities are filled otherwise.
+CADRE_PROFILE_FIELDS: Final[dict[str, str]] = {
+    "code": "id",
+    "name": "name",
+    "gender": "gender",
+    "birth_month": "birth_month",
+    "education": "education",
+    "major": "major",
+    "position": "position",
+    "rank": "rank",
+    "grassroots_years": "grassroots_years",
+    "expertise": "expertise",
+    "experience": "experience",
+    "shortcomings": "shortcomings",
+}
+
+
+def cadre_field_values(profile: CadreProfile) -> dict[str, Any]:
+    """The values of :data:`CADRE_PROFILE_FIELDS` for a profile, as the model stores them."""
+    values = {name: getattr(profile, attr) for name, attr in CADRE_PROFILE_FIELDS.items()}
+    # One decimal, as the field keeps it, so a re-import compares equal.
+    values["grassroots_years"] = Decimal(str(round(profile.grassroots_years, 1)))
+    return values
 
 
 class MissingAssessmentError(ValueError):

@@ -15,8 +15,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lianbing.accounts.crypto import EncryptedCharField, mask_id_number, mask_phone
 from lianbing.engine import taxonomy
+
+from .crypto import EncryptedCharField, mask_id_number, mask_phone
 
 CATEGORY_CHOICES = taxonomy.choices(taxonomy.CATEGORIES)
 UNIT_KIND_CHOICES = taxonomy.choices(taxonomy.UNIT_KINDS)

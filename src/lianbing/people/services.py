@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 
 from django.db import transaction
 
 from lianbing.engine import taxonomy
 from lianbing.engine.profiles import CadreProfile
 
+from .adapters import cadre_field_values
 from .models import AbilityAssessment, AssessmentSource, Cadre, Mentor, Unit, WorkHistoryEntry
 
 
@@ -60,21 +60,10 @@ def cadre_create(
     """
     units = units_by_name([profile.origin_unit, *profile.avoided_units])
     cadre = Cadre(
-        code=profile.id,
-        name=profile.name,
-        gender=profile.gender,
-        birth_month=profile.birth_month,
-        education=profile.education,
-        major=profile.major,
+        **cadre_field_values(profile),
         origin_unit=units[profile.origin_unit],
-        position=profile.position,
-        rank=profile.rank,
         category=taxonomy.category(category).code,
         category_derived=category_derived,
-        grassroots_years=Decimal(str(round(profile.grassroots_years, 1))),
-        expertise=profile.expertise,
-        experience=profile.experience,
-        shortcomings=profile.shortcomings,
     )
     cadre.full_clean()
     cadre.save()

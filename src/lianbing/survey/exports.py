@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lianbing.spreadsheets.cell_text import safe_cell
+from lianbing.xlsx.cell_text import safe_cell
 
 from .selectors import GapReport
 

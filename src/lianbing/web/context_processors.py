@@ -44,7 +44,7 @@ NAVIGATION: tuple[NavSection, ...] = (
         _("二、干部研判"),
         (
             NavItem(_("干部库"), "web:cadre_list", "◉"),
-            NavItem(_("导入名册"), "spreadsheets:import_list", "⇪"),
+            NavItem(_("导入名册"), "imports:import_list", "⇪"),
         ),
     ),
     NavSection(

@@ -14,7 +14,7 @@ from lianbing.demand.adapters import post_profile
 from lianbing.demand.models import Post
 from lianbing.people.adapters import cadre_profile
 from lianbing.people.models import Cadre
-from lianbing.spreadsheets.templates import write_cadres, write_posts
+from lianbing.xlsx.templates import write_cadres, write_posts
 
 
 def _target(folder: str) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import lianbing
-from lianbing.spreadsheets.cell_text import restore_text, safe_cell
+from lianbing.xlsx.cell_text import restore_text, safe_cell
 
 SOURCE = Path(lianbing.__file__).parent
 

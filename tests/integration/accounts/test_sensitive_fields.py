@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from lianbing.accounts.crypto import mask_id_number, mask_phone
+from lianbing.people.crypto import mask_id_number, mask_phone
 from lianbing.people.models import Cadre
 from tests import factories
 

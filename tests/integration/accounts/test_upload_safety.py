@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from lianbing.cli import main
-from lianbing.spreadsheets.problems import SpreadsheetError
-from lianbing.spreadsheets.reader import read_cadres
-from lianbing.spreadsheets.upload_safety import UnsafeUploadError, check_xlsx
-from tests.unit.spreadsheets.workbooks import cadre_row, fill_template, post_row
+from lianbing.xlsx.problems import SpreadsheetError
+from lianbing.xlsx.reader import read_cadres
+from lianbing.xlsx.upload_safety import UnsafeUploadError, check_xlsx
+from tests.unit.xlsx.workbooks import cadre_row, fill_template, post_row
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [

@@ -1,4 +1,4 @@
-"""The engine imports nothing from Django or the applications, whatever apps exist."""
+"""The engine and xlsx import nothing from Django or the applications, whatever apps exist."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import ast
 from pathlib import Path
 
 import lianbing.engine
+import lianbing.xlsx
 
 ENGINE_DIR = Path(lianbing.engine.__file__).parent
+XLSX_DIR = Path(lianbing.xlsx.__file__).parent
 
 
 def _imported_modules(path: Path) -> set[str]:
@@ -21,22 +23,23 @@ def _imported_modules(path: Path) -> set[str]:
     return names
 
 
-def _forbidden(name: str) -> bool:
-    top = name.split(".")[0]
-    if top == "django":
-        return True
-    return top == "lianbing" and not (
-        name == "lianbing.engine" or name.startswith("lianbing.engine.")
-    )
+def _within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def _offenders(folder: Path, allowed: tuple[str, ...]) -> set[str]:
+    """Every import in ``folder`` of Django or of a lianbing package not in ``allowed``."""
+    return {
+        f"{path.relative_to(folder)}: {name}"
+        for path in folder.rglob("*.py")
+        for name in _imported_modules(path)
+        if _within(name, "django")
+        or (_within(name, "lianbing") and not any(_within(name, a) for a in allowed))
+    }
 
 
 def test_no_engine_module_imports_django_or_an_application() -> None:
-    offenders = {
-        f"{path.relative_to(ENGINE_DIR)}: {name}"
-        for path in ENGINE_DIR.rglob("*.py")
-        for name in _imported_modules(path)
-        if _forbidden(name)
-    }
+    offenders = _offenders(ENGINE_DIR, allowed=("lianbing.engine",))
 
     assert not offenders
 
@@ -108,3 +111,20 @@ def test_engine_modules_import_each_other_without_a_cycle() -> None:
             break
 
     assert cycle == []
+
+
+def test_no_xlsx_module_imports_django_or_an_application() -> None:
+    offenders = _offenders(XLSX_DIR, allowed=("lianbing.xlsx", "lianbing.engine"))
+
+    assert not offenders
+
+
+def test_the_purity_check_sees_an_import_of_django_or_an_application(tmp_path: Path) -> None:
+    (tmp_path / "module.py").write_text(
+        "import django.db\nfrom lianbing.people import models\nfrom lianbing.engine import text\n",
+        encoding="utf-8",
+    )
+
+    offenders = _offenders(tmp_path, allowed=("lianbing.engine",))
+
+    assert offenders == {"module.py: django.db", "module.py: lianbing.people"}

@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "lianbing.matching",
     "lianbing.training",
     "lianbing.survey",
-    "lianbing.spreadsheets",
+    "lianbing.imports",
     "lianbing.web",
 ]
 
@@ -165,7 +165,7 @@ CSRF_COOKIE_HTTPONLY = True
 LIANBING_OTP_REQUIRED_FOR_ADMINS = False
 OTP_TOTP_ISSUER = "练兵台"
 
-#: Key of the encrypted personal fields (ID number, phone); see accounts/crypto.py.
+#: Key of the encrypted personal fields (ID number, phone); see people/crypto.py.
 LIANBING_FIELD_KEY = os.environ.get("LIANBING_FIELD_KEY", "")
 
 #: Models whose creates, updates and deletes go to the audit trail. Apps may

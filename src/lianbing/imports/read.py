@@ -1,0 +1,104 @@
+"""Reading an uploaded workbook: its sheets 干部 and/or 岗位, from one opening of the file.
+
+The validating readers of :mod:`lianbing.xlsx.reader` do the work (the same as
+``lianbing match``); this module adds what an import needs: either sheet may be
+missing but not both, and the problems of both sheets are reported together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from lianbing.engine.profiles import CadreProfile, PostProfile
+from lianbing.xlsx.columns import CADRES, POSTS, SheetSpec
+from lianbing.xlsx.problems import CellProblem, SpreadsheetError
+from lianbing.xlsx.reader import ReadResult, open_workbook, read_opened
+
+#: Called with a percentage and a Chinese message; may raise to stop the import
+#: (see :class:`lianbing.imports.job.ImportCancelledError`).
+Progress = Callable[[int, str], None]
+
+
+class ImportProblemsError(SpreadsheetError):
+    """The workbook cannot be imported; ``problems`` lists every reason, nothing was written."""
+
+    def __init__(
+        self, problems: Iterable[CellProblem], *, source: str = "", warnings: Sequence[str] = ()
+    ) -> None:
+        self.warnings = tuple(warnings)
+        super().__init__(problems, source=source)
+
+    def render(self) -> str:
+        return super().render().replace("请修改后重试", _("未导入任何数据，请修改后重试"), 1)
+
+
+def file_problem(expected: str) -> CellProblem:
+    """A problem of the whole file (or of the database), not of one cell."""
+    return CellProblem(None, None, None, None, expected)
+
+
+@dataclass(frozen=True)
+class WorkbookRead:
+    """The sheets of a workbook as read; a sheet the workbook does not have is None."""
+
+    cadres: ReadResult[CadreProfile] | None
+    posts: ReadResult[PostProfile] | None
+    warnings: list[str]
+
+
+def read_workbook(path: Path, progress: Progress) -> WorkbookRead:
+    """Read the sheets 干部 and 岗位 of ``path``, opening the file once.
+
+    Raises :class:`ImportProblemsError` with every problem of the file or of
+    either sheet, or when the workbook has neither sheet.
+    """
+    source = path.name
+    try:
+        with open_workbook(path) as workbook:
+            titles = list(workbook.sheetnames)
+            has_cadres, has_posts = CADRES.title in titles, POSTS.title in titles
+            if not (has_cadres or has_posts):
+                raise ImportProblemsError([_neither_sheet(titles)], source=source)
+            problems: list[CellProblem] = []
+            warnings: list[str] = []
+            sheets: list[ReadResult[Any] | None] = []
+            wanted: tuple[tuple[bool, SheetSpec[Any], int], ...] = (
+                (has_cadres, CADRES, 10),
+                (has_posts, POSTS, 20),
+            )
+            for present, spec, percent in wanted:
+                if not present:
+                    sheets.append(None)
+                    continue
+                progress(percent - 8, _("读取工作表“%(sheet)s”") % {"sheet": spec.title})
+                try:
+                    result = read_opened(workbook, spec, source=source)
+                except SpreadsheetError as exc:
+                    problems.extend(exc.problems)
+                    sheets.append(None)
+                    continue
+                warnings.extend(result.warnings)
+                sheets.append(result)
+    except ImportProblemsError:
+        raise
+    except SpreadsheetError as exc:
+        raise ImportProblemsError(exc.problems, source=source) from None
+    if problems:
+        raise ImportProblemsError(problems, source=source, warnings=warnings)
+    return WorkbookRead(cadres=sheets[0], posts=sheets[1], warnings=warnings)
+
+
+def _neither_sheet(titles: Sequence[str]) -> CellProblem:
+    return file_problem(
+        _(
+            "文件中既没有“%(cadres)s”工作表，也没有“%(posts)s”工作表（现有：%(present)s）。"
+            "请使用导入模板（lianbing template cadres 或 lianbing template posts，"
+            "或在导入页面下载模板）填写后再导入"
+        )
+        % {"cadres": CADRES.title, "posts": POSTS.title, "present": "、".join(titles)}
+    )

@@ -1,0 +1,104 @@
+"""Importing the department's workbooks into the database, all or nothing.
+
+:func:`import_workbook` is the use case behind ``lianbing import`` and the
+import page: it reads the sheets ``干部`` and/or ``岗位`` with the validating
+readers (:mod:`.read`), checks every row against the database (:mod:`.check`),
+and only when no problem is left writes everything in one transaction through
+the people and demand services (:mod:`.write`). Any problem, in the file or
+against the database, raises :class:`ImportProblemsError` listing all of them
+(sheet, row, column, value, what to do) and nothing is written.
+
+The web page runs the same function in a background task (:mod:`.job`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianbing.demand.models import Program
+
+from .check import NewProgram, import_plan
+from .models import ImportKind
+from .read import ImportProblemsError, Progress, file_problem, read_workbook
+from .write import ImportResult, import_plan_write
+
+logger = logging.getLogger(__name__)
+
+
+def _quiet(percent: int, message: str) -> None:
+    """The default progress callback: report nothing."""
+
+
+def import_workbook(
+    *,
+    path: Path | str,
+    program: Program | None = None,
+    new_program: NewProgram | None = None,
+    today: datetime.date | None = None,
+    progress: Progress | None = None,
+    before_commit: Callable[[ImportResult], None] | None = None,
+) -> ImportResult:
+    """Import the sheets 干部 and/or 岗位 of ``path`` into a program, all or nothing.
+
+    The program is ``program``, or ``new_program`` created in the same
+    transaction, or else the current program. Units named in 现单位 and 单位
+    that do not exist are created (现单位 as 市级部门, a post's unit with the
+    row's 单位类型). A cadre whose 编号 exists is updated (same 姓名 required)
+    and gets a new ability assessment when the scores differ; every cadre of
+    the sheet joins the program's pool. A blank 类别 is derived and marked so.
+    A post's 导师 is linked when the unit has exactly one mentor of that name,
+    otherwise left empty with a warning.
+
+    ``before_commit`` is called with the result inside the write transaction,
+    just before it commits: whatever it raises rolls the whole import back.
+
+    Raises :class:`ImportProblemsError` with every problem found, having
+    written nothing; whatever ``progress`` or ``before_commit`` raises (the
+    job's :class:`~lianbing.imports.job.ImportCancelledError`) passes through.
+    """
+    path = Path(path)
+    report = progress or _quiet
+    today = today or timezone.localdate()
+    report(1, _("读取表格"))
+    sheets = read_workbook(path, report)
+    cadres, posts = sheets.cadres, sheets.posts
+    kind = (
+        ImportKind.BOTH if cadres and posts else (ImportKind.CADRES if cadres else ImportKind.POSTS)
+    )
+    report(20, _("核对数据库"))
+    plan = import_plan(cadres, posts, program=program, new_program=new_program, progress=report)
+    plan.warnings[:0] = sheets.warnings
+    if plan.problems:
+        raise ImportProblemsError(plan.problems, source=path.name, warnings=plan.warnings)
+    report(50, _("写入数据库"))
+    try:
+        with transaction.atomic():
+            result = import_plan_write(plan, cadres, posts, today=today, kind=kind, progress=report)
+            if before_commit is not None:
+                before_commit(result)
+    except (ValidationError, IntegrityError) as exc:
+        # Another writer got there between the check and the write (or a rule
+        # only the database knows): the transaction is rolled back.
+        logger.warning("import of %s refused at write time: %s", path.name, exc)
+        detail = "；".join(exc.messages) if isinstance(exc, ValidationError) else ""
+        text = (
+            _(
+                "写入时数据库拒绝了数据（%(detail)s），可能有人同时修改了数据；未导入任何数据，请稍后重新导入"
+            )
+            % {"detail": detail}
+            if detail
+            else _("写入时数据库拒绝了数据，可能有人同时修改了数据；未导入任何数据，请稍后重新导入")
+        )
+        raise ImportProblemsError(
+            [file_problem(text)], source=path.name, warnings=plan.warnings
+        ) from exc
+    report(100, _("导入完成"))
+    return result

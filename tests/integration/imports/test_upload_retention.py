@@ -1,0 +1,307 @@
+"""Uploaded import workbooks are deleted after the upload retention period (个人信息保护法)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from lianbing.accounts.models import AuditAction, AuditEvent
+from lianbing.imports import job as lifecycle
+from lianbing.imports.models import ImportJob, ImportStatus
+from lianbing.imports.problems import import_problems_workbook
+from lianbing.people.models import Cadre
+from tests import factories
+from tests.integration.imports.books import cadre_row, cadres_book
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+REMOVED = "上传的文件已按保留期限删除"
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def user() -> Any:
+    factories.program()
+    return factories.staff_user()
+
+
+def _job(tmp_path: Path, user: Any, **row: Any) -> ImportJob:
+    """An upload of one cadre row, imported at once (each import also prunes old uploads)."""
+    path = cadres_book(tmp_path / f"c{ImportJob.objects.count()}.xlsx", [cadre_row(**row)])
+    upload = SimpleUploadedFile("干部名册.xlsx", path.read_bytes())
+    return lifecycle.import_job_create(upload=upload, created_by=user)
+
+
+def _age(job: ImportJob, days: float) -> ImportJob:
+    """The job as if it had finished ``days`` ago."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        finished_at=timezone.now() - datetime.timedelta(days=days)
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _cancelled(tmp_path: Path, user: Any, settings: Any) -> ImportJob:
+    tasks = settings.TASKS
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = _job(tmp_path, user)
+    settings.TASKS = tasks
+    return lifecycle.import_job_cancel(job=job)
+
+
+def test_an_imported_upload_older_than_thirty_days_is_deleted_and_the_job_kept(
+    media: Path, tmp_path: Path, user: Any
+) -> None:
+    old, recent = _job(tmp_path, user), _job(tmp_path, user, 编号="C2", 姓名="金伟")
+    _age(old, 31)
+    _age(recent, 29)
+    old_file, recent_file = Path(old.file.path), Path(recent.file.path)
+    assert old_file.is_file()
+    assert old_file.parent == media / "imports"
+
+    removed = lifecycle.import_uploads_prune()
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert removed == 1
+    assert not old_file.exists()
+    assert old.upload_removed_at is not None
+    assert (old.status, old.cadres_created) == (ImportStatus.DONE, 1)
+    assert recent_file.is_file()
+    assert recent.upload_removed_at is None
+    assert Cadre.objects.count() == 2
+
+
+def test_a_rejected_upload_is_deleted_but_its_problems_stay(
+    media: Path, tmp_path: Path, user: Any
+) -> None:
+    job = _age(_job(tmp_path, user, 政治能力=130), 31)
+    assert job.status == ImportStatus.REJECTED
+
+    removed = lifecycle.import_uploads_prune()
+
+    job.refresh_from_db()
+    assert removed == 1
+    assert not Path(job.file.path).exists()
+    assert [p["column"] for p in job.problems] == ["政治能力"]
+    assert import_problems_workbook(job)
+
+
+def test_a_cancelled_upload_is_deleted_and_a_failed_one_too(
+    media: Path, tmp_path: Path, user: Any, settings: Any
+) -> None:
+    cancelled, failed = _cancelled(tmp_path, user, settings), _job(tmp_path, user)
+    ImportJob.objects.filter(pk=failed.pk).update(status=ImportStatus.FAILED)
+    _age(cancelled, 31)
+    _age(failed, 31)
+
+    removed = lifecycle.import_uploads_prune()
+
+    assert removed == 2
+    assert not Path(cancelled.file.path).exists()
+    assert not Path(failed.file.path).exists()
+
+
+def test_the_retention_is_counted_from_the_finish_in_days_of_the_setting(
+    media: Path, tmp_path: Path, user: Any, settings: Any
+) -> None:
+    settings.LIANBING_UPLOAD_RETENTION_DAYS = 3
+    job = _job(tmp_path, user)
+    finished = job.finished_at
+    assert finished is not None
+
+    kept = lifecycle.import_uploads_prune(now=finished + 3 * DAY - datetime.timedelta(minutes=1))
+    removed = lifecycle.import_uploads_prune(now=finished + 3 * DAY + datetime.timedelta(minutes=1))
+    again = lifecycle.import_uploads_prune(now=finished + 300 * DAY)
+
+    job.refresh_from_db()
+    assert (kept, removed, again) == (0, 1, 0)
+    assert job.upload_removed_at == finished + 3 * DAY + datetime.timedelta(minutes=1)
+
+
+def test_queued_and_running_uploads_are_never_touched_whatever_their_age(
+    media: Path, tmp_path: Path, user: Any, settings: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    queued, running = _job(tmp_path, user), _job(tmp_path, user)
+    long_ago = timezone.now() - 365 * DAY
+    ImportJob.objects.filter(pk=queued.pk).update(created_at=long_ago)
+    ImportJob.objects.filter(pk=running.pk).update(
+        status=ImportStatus.RUNNING, created_at=long_ago, started_at=long_ago
+    )
+
+    removed = lifecycle.import_uploads_prune(now=timezone.now() + 365 * DAY)
+
+    assert removed == 0
+    assert Path(queued.file.path).is_file()
+    assert Path(running.file.path).is_file()
+    assert not ImportJob.objects.filter(upload_removed_at__isnull=False).exists()
+
+
+def test_the_database_refuses_a_removed_upload_on_an_unfinished_job(
+    media: Path, tmp_path: Path, user: Any, settings: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    queued = _job(tmp_path, user)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ImportJob.objects.filter(pk=queued.pk).update(upload_removed_at=timezone.now())
+
+
+def test_an_old_upload_whose_file_is_already_gone_is_still_recorded(
+    media: Path, tmp_path: Path, user: Any
+) -> None:
+    job = _age(_job(tmp_path, user), 31)
+    Path(job.file.path).unlink()
+
+    removed = lifecycle.import_uploads_prune()
+
+    job.refresh_from_db()
+    assert removed == 1
+    assert job.upload_removed_at is not None
+
+
+def test_each_import_prunes_the_expired_uploads(media: Path, tmp_path: Path, user: Any) -> None:
+    old = _age(_job(tmp_path, user), 31)
+
+    new = _job(tmp_path, user, 编号="C2", 姓名="金伟")
+
+    old.refresh_from_db()
+    assert new.status == ImportStatus.DONE
+    assert Path(new.file.path).is_file()
+    assert old.upload_removed_at is not None
+    assert not Path(old.file.path).exists()
+
+
+def test_a_file_that_cannot_be_deleted_neither_fails_the_import_nor_is_recorded(
+    media: Path, tmp_path: Path, user: Any
+) -> None:
+    stuck = _age(_job(tmp_path, user), 31)
+    # A directory in the file's place cannot be removed while it holds something.
+    Path(stuck.file.path).unlink()
+    Path(stuck.file.path).mkdir()
+    (Path(stuck.file.path) / "keep").write_text("x", encoding="utf-8")
+
+    new = _job(tmp_path, user, 编号="C2", 姓名="金伟")
+
+    stuck.refresh_from_db()
+    assert new.status == ImportStatus.DONE
+    assert stuck.upload_removed_at is None
+
+
+def test_each_removal_is_in_the_audit_trail_without_a_user(
+    media: Path, tmp_path: Path, user: Any
+) -> None:
+    job = _age(_job(tmp_path, user), 31)
+
+    lifecycle.import_uploads_prune()
+
+    event = AuditEvent.objects.get(object_type="spreadsheets.ImportJob", detail__contains=REMOVED)
+    assert (event.action, event.object_id, event.username) == (AuditAction.UPDATE, str(job.pk), "")
+    assert "保留 30 天" in event.detail
+
+
+def test_the_prune_files_command_counts_the_expired_uploads_in_chinese(
+    media: Path, tmp_path: Path, user: Any
+) -> None:
+    first, second, _third = _job(tmp_path, user), _job(tmp_path, user), _job(tmp_path, user)
+    _age(first, 40)
+    _age(second, 31)
+    out = io.StringIO()
+
+    call_command("prune_files", stdout=out)
+
+    assert out.getvalue().strip() == "已删除过期导出文件 0 个，过期上传文件 2 个。"
+    assert ImportJob.objects.filter(upload_removed_at__isnull=False).count() == 2
+
+
+# --------------------------------------------------------------------- pages
+
+
+@pytest.fixture
+def staff(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_removal_during_someones_upload_is_not_attributed_to_the_uploader(
+    media: Path, tmp_path: Path, user: Any, staff: Client
+) -> None:
+    old = _age(_job(tmp_path, user), 31)
+    path = cadres_book(tmp_path / "new.xlsx", [cadre_row(编号="C2", 姓名="金伟")])
+
+    staff.post(
+        reverse("imports:import_list"),
+        {"file": SimpleUploadedFile("新名册.xlsx", path.read_bytes())},
+    )
+
+    event = AuditEvent.objects.get(object_id=str(old.pk), detail__contains=REMOVED)
+    uploaded = AuditEvent.objects.get(object_type="people.Cadre", object_repr__contains="金伟")
+    assert event.username == ""
+    assert uploaded.username == "ganbuke"
+
+
+def test_the_job_page_says_the_upload_was_deleted_and_keeps_the_counts(
+    media: Path, tmp_path: Path, user: Any, staff: Client
+) -> None:
+    job = _age(_job(tmp_path, user), 31)
+    lifecycle.import_uploads_prune()
+
+    page = staff.get(reverse("imports:import_detail", args=[job.pk])).content.decode()
+
+    assert REMOVED in page
+    assert '<div class="fs-4 fw-bold" data-testid="cadres-created">1</div>' in page
+
+
+def test_a_rejected_job_page_still_offers_its_problem_list_after_the_upload_is_deleted(
+    media: Path, tmp_path: Path, user: Any, staff: Client
+) -> None:
+    job = _age(_job(tmp_path, user, 政治能力=130), 31)
+    lifecycle.import_uploads_prune()
+
+    page = staff.get(reverse("imports:import_detail", args=[job.pk])).content.decode()
+    download = staff.get(reverse("imports:import_problems", args=[job.pk]))
+
+    assert REMOVED in page
+    assert 'data-testid="problems-download"' in page
+    assert download.status_code == 200
+
+
+def test_a_recent_job_page_says_nothing_about_deletion(
+    media: Path, tmp_path: Path, user: Any, staff: Client
+) -> None:
+    job = _job(tmp_path, user)
+
+    page = staff.get(reverse("imports:import_detail", args=[job.pk])).content.decode()
+
+    assert 'data-testid="import-done"' in page
+    assert REMOVED not in page
+
+
+def test_the_import_list_marks_the_jobs_whose_upload_was_deleted(
+    media: Path, tmp_path: Path, user: Any, staff: Client
+) -> None:
+    _age(_job(tmp_path, user), 31)
+    _job(tmp_path, user)
+    lifecycle.import_uploads_prune()
+
+    page = staff.get(reverse("imports:import_list")).content.decode()
+
+    assert page.count('data-testid="upload-removed"') == 1
