@@ -11,16 +11,8 @@ from lianbing.demand.models import Post
 from lianbing.engine import scoring
 from lianbing.people.models import Cadre
 
-from ..models import (
-    Decision,
-    DecisionKind,
-    MatchRun,
-)
-from .guards import (
-    MatchingError,
-    ensure_not_reoptimising,
-    ensure_reviewable,
-)
+from ..models import Decision, DecisionKind, MatchRun
+from .guards import MatchingError, ensure_not_reoptimising, ensure_reviewable
 from .snapshots import load_snapshot
 
 
@@ -40,7 +32,7 @@ def decision_record(
 ) -> Decision:
     """Record a pin, a forbidden pair or a cadre taken out of the pool, with its reason.
 
-    Takes effect at the next re-optimisation (:func:`match_run_reoptimise_request`).
+    Takes effect at the next re-optimisation (:func:`.reoptimisation.match_run_reoptimise_request`).
     Refused: a finalised or unfinished run, a run being re-optimised, a blank
     reason, a cadre or post outside the run, a pin on a pair the rules or an
     earlier decision forbid, more pins than a post has seats, a second pin for

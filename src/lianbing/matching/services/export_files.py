@@ -17,9 +17,7 @@ from lianbing.background.models import JobStatus
 from lianbing.spreadsheets.match_report import write_match_workbook
 
 from .. import adapters
-from ..models import (
-    MatchExport,
-)
+from ..models import MatchExport
 from .snapshots import decision_mask, decisions_in_stored_outcome, load_snapshot
 
 logger = logging.getLogger(__name__)

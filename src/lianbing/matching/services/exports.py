@@ -9,14 +9,9 @@ from django.utils.translation import gettext as _
 from lianbing.background.models import JobStatus
 from lianbing.background.services import job_enqueue
 
-from ..models import (
-    MatchExport,
-    MatchRun,
-)
+from ..models import MatchExport, MatchRun
 from ..tasks import match_export_task
-from .guards import (
-    MatchingError,
-)
+from .guards import MatchingError
 
 
 class ExportError(MatchingError):

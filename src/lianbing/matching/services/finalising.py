@@ -10,13 +10,8 @@ from django.utils.translation import gettext as _
 from lianbing.background.models import JobStatus
 from lianbing.training import services as training_services
 
-from ..models import (
-    MatchRun,
-)
-from .guards import (
-    MatchingError,
-    ensure_not_reoptimising,
-)
+from ..models import MatchRun
+from .guards import MatchingError, ensure_not_reoptimising
 
 
 class FinaliseError(MatchingError):

@@ -8,17 +8,9 @@ from django.utils.translation import gettext as _
 
 from lianbing.background.services import job_cancel, job_enqueue
 
-from ..models import (
-    MatchRun,
-    Reoptimisation,
-    RunSnapshot,
-)
+from ..models import MatchRun, Reoptimisation, RunSnapshot
 from ..tasks import match_reoptimise_task
-from .guards import (
-    MatchingError,
-    ensure_not_reoptimising,
-    ensure_reviewable,
-)
+from .guards import MatchingError, ensure_not_reoptimising, ensure_reviewable
 
 
 class ReoptimisationCancelError(MatchingError):

@@ -15,16 +15,8 @@ from lianbing.engine import pipeline, shortlist
 from lianbing.engine.profiles import PostProfile
 
 from .. import adapters
-from ..models import (
-    Decision,
-    MatchRun,
-    Reoptimisation,
-    RunSnapshot,
-)
-from .guards import (
-    MatchingError,
-    ensure_reviewable,
-)
+from ..models import Decision, MatchRun, Reoptimisation, RunSnapshot
+from .guards import MatchingError, ensure_reviewable
 from .snapshots import decision_mask, load_snapshot, store_outcome
 
 logger = logging.getLogger(__name__)

@@ -17,10 +17,7 @@ from lianbing.people.adapters import cadre_profile
 from lianbing.people.models import AbilityAssessment
 
 from .. import adapters
-from ..models import (
-    MatchRun,
-    RunSnapshot,
-)
+from ..models import MatchRun, RunSnapshot
 from .snapshots import store_outcome
 
 logger = logging.getLogger(__name__)

@@ -15,15 +15,9 @@ from lianbing.demand.models import Post, Program
 from lianbing.engine import pipeline, scoring
 from lianbing.people.models import Cadre
 
-from ..models import (
-    MIN_PER_POST,
-    MatchRun,
-)
+from ..models import MIN_PER_POST, MatchRun
 from ..tasks import match_run_task
-from .guards import (
-    MatchingError,
-    ensure_editable,
-)
+from .guards import MatchingError, ensure_editable
 
 
 class MatchRunInputError(MatchingError):

@@ -10,17 +10,8 @@ from django.utils.translation import gettext as _
 from lianbing.engine import pipeline, scoring
 
 from .. import adapters
-from ..models import (
-    Decision,
-    DecisionKind,
-    MatchRun,
-    RunCandidate,
-    RunPlacement,
-    RunSnapshot,
-)
-from .guards import (
-    MatchingError,
-)
+from ..models import Decision, DecisionKind, MatchRun, RunCandidate, RunPlacement, RunSnapshot
+from .guards import MatchingError
 
 
 def load_snapshot(run: MatchRun) -> adapters.Snapshot:
