@@ -12,10 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from lianbing.background.models import JobStatus
 from lianbing.imports import job as lifecycle
 from lianbing.imports.models import ImportJob, ImportStatus
-from lianbing.matching import services
-from lianbing.matching.models import MatchRun, Reoptimisation, ReoptimisationStatus, RunStatus
+from lianbing.matching.models import MatchRun, Reoptimisation
+from lianbing.matching.services.runs import match_run_create
 from tests import factories
 from tests.integration.imports.books import cadre_row, cadres_book
 
@@ -50,9 +51,7 @@ def _running_since(model: Any, pk: int, minutes: int, *, cancel_requested: bool)
 
 def _queued_run(user: Any, settings: Any) -> MatchRun:
     settings.TASKS = DATABASE_TASKS
-    return services.match_run_create(
-        program=factories.matching_program(cadres=5, posts=3), created_by=user
-    )
+    return match_run_create(program=factories.matching_program(cadres=5, posts=3), created_by=user)
 
 
 def _page(staff: Client, url: str, **extra: Any) -> str:
@@ -106,7 +105,7 @@ def test_cancelling_a_stale_run_from_its_page_ends_it_and_stops_the_polling(
 
     page = response.content.decode()
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED
+    assert run.status == JobStatus.FAILED
     assert f'<div class="alert alert-danger" role="alert">{STOPPED}</div>' in page
     assert "已请求取消计算" not in page  # the flash message says it stopped, not that it will
     assert 'data-status="failed"' in page
@@ -128,9 +127,7 @@ def test_the_hint_names_the_limit_from_the_setting(staff: Client, user: Any, set
 
 
 def _reoptimisation(staff: Client, user: Any, settings: Any) -> Reoptimisation:
-    run = services.match_run_create(
-        program=factories.matching_program(cadres=5, posts=3), created_by=user
-    )
+    run = match_run_create(program=factories.matching_program(cadres=5, posts=3), created_by=user)
     settings.TASKS = DATABASE_TASKS
     staff.post(reverse("matching:reoptimise", args=[run.pk]), **HTMX)
     return Reoptimisation.objects.get(run=run)
@@ -182,7 +179,7 @@ def test_cancelling_a_stale_reoptimisation_brings_back_the_table_with_the_reason
 
     page = response.content.decode()
     reoptimisation.refresh_from_db()
-    assert reoptimisation.status == ReoptimisationStatus.FAILED
+    assert reoptimisation.status == JobStatus.FAILED
     assert 'data-testid="balance-error"' in page
     assert STOPPED in page
     assert 'data-testid="balance-table"' in page

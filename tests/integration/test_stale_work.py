@@ -21,17 +21,20 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from lianbing.background.models import JobStatus
 from lianbing.imports import job as lifecycle
 from lianbing.imports.models import ImportJob, ImportStatus
-from lianbing.matching import services
-from lianbing.matching.models import (
-    Decision,
-    MatchRun,
-    Reoptimisation,
-    ReoptimisationStatus,
-    RunSnapshot,
-    RunStatus,
+from lianbing.matching.models import Decision, MatchRun, Reoptimisation, RunSnapshot
+from lianbing.matching.services.decisions import decision_record
+from lianbing.matching.services.finalising import match_run_finalise
+from lianbing.matching.services.guards import ReoptimisationBusyError
+from lianbing.matching.services.reoptimisation import (
+    match_reoptimise_cancel,
+    match_run_reoptimise_request,
 )
+from lianbing.matching.services.reoptimise_solve import match_reoptimise_execute
+from lianbing.matching.services.run_compute import match_run_execute
+from lianbing.matching.services.runs import match_run_cancel, match_run_create
 from lianbing.people.models import AbilityAssessment, Cadre, Unit
 from lianbing.training.models import Secondment
 from tests import factories
@@ -91,7 +94,7 @@ def _progress(message: str) -> Callable[[str, Any], bool]:
 
 def _run(user: Any) -> MatchRun:
     program = factories.matching_program(cadres=5, posts=3)
-    return services.match_run_create(program=program, created_by=user)
+    return match_run_create(program=program, created_by=user)
 
 
 def _placed(run: MatchRun) -> dict[int, int]:
@@ -100,7 +103,7 @@ def _placed(run: MatchRun) -> dict[int, int]:
 
 def _decide(run: MatchRun, user: Any) -> Decision:
     cadre_id, post_id = next(iter(_placed(run).items()))
-    return services.decision_record(
+    return decision_record(
         run=run,
         kind="forbid",
         cadre_id=cadre_id,
@@ -137,9 +140,9 @@ def test_cancelling_a_run_running_for_over_half_an_hour_ends_it_at_once(
     run = _run(user)
     _running_since(MatchRun, run.pk, minutes=31)
 
-    run = services.match_run_cancel(run=run)
+    run = match_run_cancel(run=run)
 
-    assert run.status == RunStatus.FAILED
+    assert run.status == JobStatus.FAILED
     _assert_stopped(run)
 
 
@@ -150,9 +153,9 @@ def test_cancelling_a_run_running_within_the_limit_only_asks_it_to_stop(
     run = _run(user)
     _running_since(MatchRun, run.pk, minutes=29)
 
-    run = services.match_run_cancel(run=run)
+    run = match_run_cancel(run=run)
 
-    assert run.status == RunStatus.RUNNING
+    assert run.status == JobStatus.RUNNING
     assert run.cancel_requested
     assert run.progress_message == "正在取消……"
     assert run.error == ""
@@ -171,13 +174,13 @@ def test_a_run_stopped_while_its_slow_worker_was_busy_keeps_no_result(
 
     def stop() -> None:
         _running_since(MatchRun, run.pk, minutes=31)
-        services.match_run_cancel(run=run)
+        match_run_cancel(run=run)
 
     with _interrupting(_progress(step), stop) as stopped:
-        status = services.match_run_execute(run_id=run.pk)
+        status = match_run_execute(run_id=run.pk)
 
     assert stopped[0]
-    assert status == RunStatus.FAILED
+    assert status == JobStatus.FAILED
     _assert_stopped(run)
     assert run.progress < 100
     assert run.total is None
@@ -193,7 +196,7 @@ def test_a_worker_that_picks_up_a_stopped_runs_task_again_leaves_it_alone(
     settings.TASKS = DATABASE_TASKS
     run = _run(factories.staff_user())
     _running_since(MatchRun, run.pk, minutes=31)
-    services.match_run_cancel(run=run)
+    match_run_cancel(run=run)
 
     call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
 
@@ -208,11 +211,11 @@ def test_the_limit_comes_from_the_setting(user: Any, settings: Any) -> None:
     _running_since(MatchRun, fresh.pk, minutes=4)
     _running_since(MatchRun, old.pk, minutes=6)
 
-    fresh = services.match_run_cancel(run=fresh)
-    old = services.match_run_cancel(run=old)
+    fresh = match_run_cancel(run=fresh)
+    old = match_run_cancel(run=old)
 
-    assert fresh.status == RunStatus.RUNNING
-    assert old.status == RunStatus.FAILED
+    assert fresh.status == JobStatus.RUNNING
+    assert old.status == JobStatus.FAILED
     assert old.error == "后台任务超过 5 分钟未完成，可能已中断，已停止。请重新提交。"
 
 
@@ -221,7 +224,7 @@ def test_the_limit_comes_from_the_setting(user: Any, settings: Any) -> None:
 
 def _stuck(run: MatchRun, user: Any, settings: Any, minutes: int = 31) -> Reoptimisation:
     settings.TASKS = DATABASE_TASKS
-    reoptimisation = services.match_run_reoptimise_request(run=run, requested_by=user)
+    reoptimisation = match_run_reoptimise_request(run=run, requested_by=user)
     _running_since(Reoptimisation, reoptimisation.pk, minutes=minutes)
     return reoptimisation
 
@@ -232,13 +235,13 @@ def test_a_stuck_reoptimisation_cancelled_lets_the_run_take_decisions_again(
     run = _run(user)
     before, total = _placed(run), run.total
     reoptimisation = _stuck(run, user, settings)
-    with pytest.raises(services.ReoptimisationBusyError):
+    with pytest.raises(ReoptimisationBusyError):
         _decide(run, user)
 
-    reoptimisation = services.match_reoptimise_cancel(reoptimisation=reoptimisation)
+    reoptimisation = match_reoptimise_cancel(reoptimisation=reoptimisation)
     decision = _decide(run, user)
 
-    assert reoptimisation.status == ReoptimisationStatus.FAILED
+    assert reoptimisation.status == JobStatus.FAILED
     _assert_stopped(reoptimisation)
     assert decision.is_pending
     run.refresh_from_db()
@@ -252,11 +255,11 @@ def test_a_stuck_reoptimisation_cancelled_lets_the_run_be_finalised(
 ) -> None:
     run = _run(user)
     reoptimisation = _stuck(run, user, settings)
-    with pytest.raises(services.ReoptimisationBusyError):
-        services.match_run_finalise(run=run, finalised_by=user)
+    with pytest.raises(ReoptimisationBusyError):
+        match_run_finalise(run=run, finalised_by=user)
 
-    services.match_reoptimise_cancel(reoptimisation=reoptimisation)
-    run = services.match_run_finalise(run=run, finalised_by=user)
+    match_reoptimise_cancel(reoptimisation=reoptimisation)
+    run = match_run_finalise(run=run, finalised_by=user)
 
     assert run.is_finalised
     assert Secondment.objects.filter(source_run=run).count() == run.filled
@@ -268,12 +271,12 @@ def test_cancelling_a_reoptimisation_running_within_the_limit_only_asks_it_to_st
     run = _run(user)
     reoptimisation = _stuck(run, user, settings, minutes=29)
 
-    reoptimisation = services.match_reoptimise_cancel(reoptimisation=reoptimisation)
+    reoptimisation = match_reoptimise_cancel(reoptimisation=reoptimisation)
 
-    assert reoptimisation.status == ReoptimisationStatus.RUNNING
+    assert reoptimisation.status == JobStatus.RUNNING
     assert reoptimisation.cancel_requested
     assert reoptimisation.error == ""
-    with pytest.raises(services.ReoptimisationBusyError):
+    with pytest.raises(ReoptimisationBusyError):
         _decide(run, user)
 
 
@@ -284,17 +287,17 @@ def test_a_reoptimisation_stopped_while_its_slow_worker_was_saving_leaves_the_ru
     before, total = _placed(run), run.total
     decision = _decide(run, user)
     settings.TASKS = DATABASE_TASKS
-    reoptimisation = services.match_run_reoptimise_request(run=run, requested_by=user)
+    reoptimisation = match_run_reoptimise_request(run=run, requested_by=user)
 
     def stop() -> None:
         _running_since(Reoptimisation, reoptimisation.pk, minutes=31)
-        services.match_reoptimise_cancel(reoptimisation=reoptimisation)
+        match_reoptimise_cancel(reoptimisation=reoptimisation)
 
     with _interrupting(_progress("保存结果"), stop) as stopped:
-        status = services.match_reoptimise_execute(reoptimisation_id=reoptimisation.pk)
+        status = match_reoptimise_execute(reoptimisation_id=reoptimisation.pk)
 
     assert stopped[0]
-    assert status == ReoptimisationStatus.FAILED
+    assert status == JobStatus.FAILED
     _assert_stopped(reoptimisation)
     assert reoptimisation.moves == []
     run.refresh_from_db()

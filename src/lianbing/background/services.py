@@ -1,22 +1,49 @@
-"""The writes every kind of background work shares: cancelling, and ending a stale job."""
+"""The request side of the background-job protocol: queue a job on commit, cancel it.
+
+The worker side is :class:`lianbing.background.jobs.Job`; decision record
+docs/decisions/0005-background-work.md gives the rules both keep.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django_tasks.base import Task
 
 from . import stale
+from .models import BackgroundWork, JobStatus
 
 
-def background_work_stop_if_stale(*, rows: QuerySet[Any], running: str, failed: str) -> bool:
-    """End the job in ``rows`` at once when it is ``running`` and stale; True when it did.
+def job_enqueue(*, task: Task[[int], Any], job: models.Model) -> None:
+    """Queue ``task(job.pk)`` once the transaction that recorded ``job`` commits.
 
-    The job becomes ``failed`` (a stopped job is a failure, not a user's
-    ordinary cancel: its page shows the error and asks for a new submission),
-    with :func:`stale.stopped_message` as its error and progress message,
+    Call it inside that transaction: a database worker then always finds the
+    row, and a job recorded under an outer transaction that rolls back is
+    never queued. Outside any transaction it is queued at once. A job with a
+    ``task_id`` (:class:`BackgroundWork`) keeps the task's id.
+    """
+    model = type(job)
+    pk = job.pk
+
+    def enqueue() -> None:
+        result = task.enqueue(pk)
+        if issubclass(model, BackgroundWork):
+            model._default_manager.filter(pk=pk).update(task_id=str(result.id)[:64])
+
+    transaction.on_commit(enqueue)
+
+
+def job_stop_if_stale(*, rows: QuerySet[Any]) -> bool:
+    """End the job in ``rows`` at once when it is running and stale; True when it did.
+
+    The job becomes failed (a stopped job is a failure, not a user's ordinary
+    cancel: its page shows the error and asks for a new submission), with
+    :func:`stale.stopped_message` as its error and progress message,
     ``finished_at`` now and its cancel flag set, so a worker that was only slow
     stops at its next step. One conditional update: a job that finished or was
     stopped meanwhile is left as it is.
@@ -25,8 +52,10 @@ def background_work_stop_if_stale(*, rows: QuerySet[Any], running: str, failed: 
     minutes = int(settings.LIANBING_STALE_WORK_MINUTES)
     message = stale.stopped_message(minutes)
     return bool(
-        rows.filter(status=running, started_at__lt=stale.started_before(now, minutes)).update(
-            status=failed,
+        rows.filter(
+            status=JobStatus.RUNNING, started_at__lt=stale.started_before(now, minutes)
+        ).update(
+            status=JobStatus.FAILED,
             cancel_requested=True,
             error=message,
             progress_message=message[:200],
@@ -35,32 +64,44 @@ def background_work_stop_if_stale(*, rows: QuerySet[Any], running: str, failed: 
     )
 
 
-def background_work_cancel(
-    *,
-    rows: QuerySet[Any],
-    statuses: tuple[str, str, str, str],
-    cancelled_message: str,
-    cancelling_message: str,
-) -> bool:
+def job_cancel(*, rows: QuerySet[Any], cancelled_message: str, cancelling_message: str) -> bool:
     """Cancel the job in ``rows``; False when it had already finished.
 
-    ``statuses`` are the kind's (queued, running, cancelled, failed). A queued
-    job is cancelled at once with ``cancelled_message``; a running one past the
-    stale limit is stopped at once (:func:`background_work_stop_if_stale`); any
+    A queued job is cancelled at once with ``cancelled_message``; a running one
+    past the stale limit is stopped at once (:func:`job_stop_if_stale`); any
     other running one is asked to stop at its next step, its progress saying
     ``cancelling_message``. Each step is one conditional update, so a job that
     moves on meanwhile is never overwritten.
     """
-    queued, running, cancelled, failed = statuses
     return bool(
-        rows.filter(status=queued).update(
-            status=cancelled,
+        rows.filter(status=JobStatus.QUEUED).update(
+            status=JobStatus.CANCELLED,
             cancel_requested=True,
             progress_message=cancelled_message,
             finished_at=timezone.now(),
         )
-        or background_work_stop_if_stale(rows=rows, running=running, failed=failed)
-        or rows.filter(status=running).update(
+        or job_stop_if_stale(rows=rows)
+        or rows.filter(status=JobStatus.RUNNING).update(
             cancel_requested=True, progress_message=cancelling_message
         )
+    )
+
+
+def background_work_cancel(
+    *,
+    rows: QuerySet[Any],
+    statuses: Sequence[str],
+    cancelled_message: str,
+    cancelling_message: str,
+) -> bool:
+    """:func:`job_cancel` for a kind that still names its own (queued, running, cancelled, failed).
+
+    Kept for the import jobs until they use :class:`JobStatus`; their values
+    are the shared ones, and any other set is refused.
+    """
+    shared = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.CANCELLED, JobStatus.FAILED)
+    if tuple(statuses) != shared:
+        raise ValueError(f"background jobs use the statuses {shared}, not {tuple(statuses)}")
+    return job_cancel(
+        rows=rows, cancelled_message=cancelled_message, cancelling_message=cancelling_message
     )

@@ -8,11 +8,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lianbing.demand.models import Post, Program
-from lianbing.engine import pipeline, taxonomy
+from lianbing.engine import pipeline, scoring, taxonomy
 from lianbing.people.models import Cadre
 
 from .models import MIN_PER_POST, DecisionKind, MatchRun
-from .services import RunSettings
+from .services.runs import RunSettings
+
+#: The form starts from the engine's scoring defaults.
+_WEIGHTS = scoring.Weights()
+_SCORE_OPTIONS = scoring.ScoreOptions()
 
 SCOPE_CHOICES = [("all", _("本批次全部")), ("selected", _("只用下面选定的"))]
 
@@ -53,11 +57,19 @@ class MatchRunForm(forms.Form):
     max_per_origin_unit = forms.IntegerField(
         label=_("同一派出单位最多选派人数"), required=False, min_value=1, help_text=_("留空为不限")
     )
-    weight_fit = forms.FloatField(label=_("专长匹配权重"), initial=0.5, min_value=0)
-    weight_development = forms.FloatField(label=_("短板提升权重"), initial=0.3, min_value=0)
-    weight_complement = forms.FloatField(label=_("岗位互补权重"), initial=0.2, min_value=0)
-    fit_floor = forms.FloatField(label=_("专长匹配下限"), initial=20.0, min_value=0, max_value=100)
-    preference_bonus = forms.FloatField(label=_("志愿岗位加分"), initial=5.0, min_value=0)
+    weight_fit = forms.FloatField(label=_("专长匹配权重"), initial=_WEIGHTS.fit, min_value=0)
+    weight_development = forms.FloatField(
+        label=_("短板提升权重"), initial=_WEIGHTS.development, min_value=0
+    )
+    weight_complement = forms.FloatField(
+        label=_("岗位互补权重"), initial=_WEIGHTS.complement, min_value=0
+    )
+    fit_floor = forms.FloatField(
+        label=_("专长匹配下限"), initial=_SCORE_OPTIONS.fit_floor, min_value=0, max_value=100
+    )
+    preference_bonus = forms.FloatField(
+        label=_("志愿岗位加分"), initial=_SCORE_OPTIONS.preference_bonus, min_value=0
+    )
     supersedes = forms.ModelChoiceField(
         MatchRun.objects.filter(finalised_at__isnull=False, superseded_at__isnull=True),
         label=_("取代已定案的方案"),

@@ -15,21 +15,21 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lianbing.background.models import BackgroundWork
+from lianbing.background.models import ACTIVE, CANCELLABLE_STATUSES, BackgroundWork, JobStatus
 from lianbing.demand.models import Post, Program
-from lianbing.engine import pipeline
+from lianbing.engine import pipeline, scoring
 from lianbing.people.models import Cadre
 
 #: The article's rule: at least two matched candidates per post (不低于1:2).
 MIN_PER_POST = 2
 
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("排队中")
-    RUNNING = "running", _("计算中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("失败")
-    CANCELLED = "cancelled", _("已取消")
+#: What the run's page calls each of its statuses (the values are :class:`JobStatus`'s).
+RUN_STATUS_CHOICES = JobStatus.choices_for(CANCELLABLE_STATUSES, running=_("计算中"))
+
+#: The defaults of the engine's scoring, stored with a run unless the department sets others.
+_WEIGHTS = scoring.Weights()
+_SCORE_OPTIONS = scoring.ScoreOptions()
 
 
 class MatchRun(BackgroundWork):
@@ -57,23 +57,27 @@ class MatchRun(BackgroundWork):
     )
     min_per_category = models.JSONField(_("各类别最少选派人数"), default=dict, blank=True)
     weight_fit = models.FloatField(
-        _("专长匹配权重"), default=0.5, validators=[MinValueValidator(0)]
+        _("专长匹配权重"), default=_WEIGHTS.fit, validators=[MinValueValidator(0)]
     )
     weight_development = models.FloatField(
-        _("短板提升权重"), default=0.3, validators=[MinValueValidator(0)]
+        _("短板提升权重"), default=_WEIGHTS.development, validators=[MinValueValidator(0)]
     )
     weight_complement = models.FloatField(
-        _("岗位互补权重"), default=0.2, validators=[MinValueValidator(0)]
+        _("岗位互补权重"), default=_WEIGHTS.complement, validators=[MinValueValidator(0)]
     )
     fit_floor = models.FloatField(
-        _("专长匹配下限"), default=20.0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+        _("专长匹配下限"),
+        default=_SCORE_OPTIONS.fit_floor,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     preference_bonus = models.FloatField(
-        _("志愿岗位加分"), default=5.0, validators=[MinValueValidator(0)]
+        _("志愿岗位加分"),
+        default=_SCORE_OPTIONS.preference_bonus,
+        validators=[MinValueValidator(0)],
     )
 
     status = models.CharField(
-        _("状态"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
+        _("状态"), max_length=20, choices=RUN_STATUS_CHOICES, default=JobStatus.QUEUED
     )
 
     total = models.FloatField(_("总分"), null=True, blank=True)
@@ -121,7 +125,8 @@ class MatchRun(BackgroundWork):
         verbose_name_plural = _("匹配方案")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=RunStatus.values), name="match_run_status_known"
+                condition=Q(status__in=[value for value, _label in RUN_STATUS_CHOICES]),
+                name="match_run_status_known",
             ),
             models.CheckConstraint(
                 condition=Q(per_post__gte=MIN_PER_POST), name="match_run_at_least_two_per_post"
@@ -164,17 +169,12 @@ class MatchRun(BackgroundWork):
         return reverse("matching:run_detail", args=[self.pk])
 
     @property
-    def is_active(self) -> bool:
-        """Queued or running: the page keeps polling."""
-        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
-
-    @property
     def is_finalised(self) -> bool:
         return self.finalised_at is not None
 
     @property
     def is_feasible(self) -> bool:
-        return self.status == RunStatus.DONE and self.solver_status in ("optimal", "feasible")
+        return self.status == JobStatus.DONE and self.solver_status in ("optimal", "feasible")
 
     @property
     def gain_over_greedy(self) -> float | None:
@@ -417,13 +417,12 @@ class Decision(models.Model):
         return self.applied_at is not None and self.withdrawal_applied_at is None
 
 
-class ExportStatus(models.TextChoices):
-    QUEUED = "queued", _("排队中")
-    RUNNING = "running", _("生成中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("失败")
-    #: The workbook was deleted after its retention period; the run can be exported again.
-    EXPIRED = "expired", _("已过期")
+#: An export is never cancelled; once its retention period is over, its workbook is
+#: deleted and it is expired (the run can be exported again).
+EXPORT_STATUS_CHOICES = JobStatus.choices_for(
+    (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DONE, JobStatus.FAILED, JobStatus.EXPIRED),
+    running=_("生成中"),
+)
 
 
 class MatchExport(models.Model):
@@ -433,7 +432,7 @@ class MatchExport(models.Model):
         MatchRun, verbose_name=_("匹配方案"), on_delete=models.CASCADE, related_name="exports"
     )
     status = models.CharField(
-        _("状态"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+        _("状态"), max_length=20, choices=EXPORT_STATUS_CHOICES, default=JobStatus.QUEUED
     )
     file_name = models.CharField(_("文件"), max_length=200, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
@@ -452,7 +451,8 @@ class MatchExport(models.Model):
         verbose_name_plural = _("方案导出")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=ExportStatus.values), name="match_export_status_known"
+                condition=Q(status__in=[value for value, _label in EXPORT_STATUS_CHOICES]),
+                name="match_export_status_known",
             ),
             models.CheckConstraint(
                 condition=~Q(status="done") | ~Q(file_name=""), name="match_export_done_has_file"
@@ -464,7 +464,7 @@ class MatchExport(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+        return self.status in ACTIVE
 
     @property
     def retention_days(self) -> int:
@@ -472,16 +472,7 @@ class MatchExport(models.Model):
         return int(settings.LIANBING_EXPORT_RETENTION_DAYS)
 
 
-class ReoptimisationStatus(models.TextChoices):
-    QUEUED = "queued", _("排队中")
-    RUNNING = "running", _("求解中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("失败")
-    CANCELLED = "cancelled", _("已取消")
-
-
-#: The statuses of a re-optimisation that is still to finish: one at a time per run.
-REOPTIMISATION_ACTIVE = (ReoptimisationStatus.QUEUED, ReoptimisationStatus.RUNNING)
+REOPTIMISATION_STATUS_CHOICES = JobStatus.choices_for(CANCELLABLE_STATUSES, running=_("求解中"))
 
 
 class Reoptimisation(BackgroundWork):
@@ -502,8 +493,8 @@ class Reoptimisation(BackgroundWork):
     status = models.CharField(
         _("状态"),
         max_length=20,
-        choices=ReoptimisationStatus.choices,
-        default=ReoptimisationStatus.QUEUED,
+        choices=REOPTIMISATION_STATUS_CHOICES,
+        default=JobStatus.QUEUED,
     )
     moves = models.JSONField(_("变动"), default=list, blank=True)
     requested_by = models.ForeignKey(
@@ -522,7 +513,7 @@ class Reoptimisation(BackgroundWork):
         verbose_name_plural = _("重新优化")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=ReoptimisationStatus.values),
+                condition=Q(status__in=[value for value, _label in REOPTIMISATION_STATUS_CHOICES]),
                 name="reoptimisation_status_known",
             ),
             models.CheckConstraint(
@@ -530,7 +521,7 @@ class Reoptimisation(BackgroundWork):
             ),
             models.UniqueConstraint(
                 fields=["run"],
-                condition=Q(status__in=["queued", "running"]),
+                condition=Q(status__in=[status.value for status in ACTIVE]),
                 name="reoptimisation_one_active_per_run",
                 violation_error_message=_("本方案正在重新优化，请稍候再试。"),
             ),
@@ -538,8 +529,3 @@ class Reoptimisation(BackgroundWork):
 
     def __str__(self) -> str:
         return _("%(run)s 重新优化 #%(pk)s") % {"run": self.run, "pk": self.pk}
-
-    @property
-    def is_active(self) -> bool:
-        """Queued or running: the page keeps polling."""
-        return self.status in REOPTIMISATION_ACTIVE

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from lianbing.background.models import ACTIVE
 from lianbing.demand.models import Post, Program
 from lianbing.engine import scoring, taxonomy
 from lianbing.engine.profiles import CadreProfile, PostProfile
@@ -17,7 +18,6 @@ from lianbing.training.models import Secondment
 
 from . import adapters, charts
 from .models import (
-    REOPTIMISATION_ACTIVE,
     Decision,
     DecisionKind,
     MatchExport,
@@ -236,7 +236,7 @@ def balance_table(*, run: MatchRun, unit_id: int | None = None, category: str = 
         pins={(d.cadre_id, d.post_id or 0) for d in active if d.kind == DecisionKind.PIN},
         forbids={(d.cadre_id, d.post_id or 0) for d in active if d.kind == DecisionKind.FORBID},
         excluded={d.cadre_id for d in active if d.kind == DecisionKind.EXCLUDE},
-        reoptimisation=run.reoptimisations.filter(status__in=REOPTIMISATION_ACTIVE).first(),
+        reoptimisation=run.reoptimisations.filter(status__in=ACTIVE).first(),
     )
 
 

@@ -1,29 +1,31 @@
-"""Background tasks (Django tasks API): match runs, re-optimisations and exports leave the request."""
+"""Background tasks (Django tasks API): match runs, re-optimisations and exports leave the request.
+
+Each runs the worker side of its use case; the request side queues it on
+commit (:func:`lianbing.background.services.job_enqueue`).
+"""
 
 from __future__ import annotations
 
 from django_tasks import task
 
+from .services.export_files import match_export_write
+from .services.reoptimise_solve import match_reoptimise_execute
+from .services.run_compute import match_run_execute
+
 
 @task()
 def match_run_task(run_id: int) -> str:
     """Compute a match run (scoring, assignment, balance table) and store it."""
-    from . import services
-
-    return services.match_run_execute(run_id=run_id)
+    return match_run_execute(run_id=run_id)
 
 
 @task()
 def match_export_task(export_id: int) -> str:
     """Write a run's Excel workbook."""
-    from . import services
-
-    return services.match_export_write(export_id=export_id)
+    return match_export_write(export_id=export_id)
 
 
 @task()
 def match_reoptimise_task(reoptimisation_id: int) -> str:
-    """Solve a run again around its review decisions and store what moved."""
-    from . import services
-
-    return services.match_reoptimise_execute(reoptimisation_id=reoptimisation_id)
+    """Solve a run again around its decisions and store what moved."""
+    return match_reoptimise_execute(reoptimisation_id=reoptimisation_id)

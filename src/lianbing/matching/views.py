@@ -11,11 +11,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lianbing.accounts.models import Role
 from lianbing.accounts.policy import require_roles
+from lianbing.background.models import JobStatus
+from lianbing.background.views import job_cancel_response, job_status_response
 
-from . import selectors, services
+from . import selectors
 from .access import access_match_export, access_match_run, access_matching
 from .forms import DecisionForm, DecisionWithdrawForm, FinaliseForm, MatchRunForm
-from .models import ExportStatus, MatchRun, Reoptimisation, ReoptimisationStatus, RunStatus
+from .models import MatchRun, Reoptimisation
+from .services import decisions, export_files, finalising, runs
+from .services import exports as export_requests
+from .services import reoptimisation as reoptimising
+from .services.guards import MatchingError
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -47,7 +53,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
     form = MatchRunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            run = services.match_run_create(
+            run = runs.match_run_create(
                 program=form.cleaned_data["program"],
                 created_by=request.user,  # type: ignore[arg-type]
                 cadres=form.chosen_cadres(),
@@ -57,7 +63,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
                 supersedes=form.cleaned_data["supersedes"],
                 supersede_reason=form.cleaned_data["supersede_reason"],
             )
-        except services.MatchingError as exc:
+        except MatchingError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("已提交“%(run)s”，正在后台计算。") % {"run": run})
@@ -87,27 +93,22 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_status(request: HttpRequest, run_id: int) -> HttpResponse:
     run = access_match_run(request.user, run_id)
     status = selectors.match_run_status(run_id=run.pk)
-    response = render(request, "matching/run_detail.html#status", {"run": status})
-    if not status.is_active and request.GET.get("polling"):
-        # The computation ended while the page was polling: reload it with the results.
-        response["HX-Refresh"] = "true"
-    return response
+    return job_status_response(
+        request, job=status, template="matching/run_detail.html#status", context={"run": status}
+    )
 
 
 @require_roles(Role.STAFF)
 @require_POST
 def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
     run = access_match_run(request.user, run_id)
-    try:
-        run = services.match_run_cancel(run=run)
-    except services.MatchingError as exc:
-        messages.error(request, str(exc))
-    else:
-        if run.status == RunStatus.FAILED:  # a stale run is stopped at once
-            messages.warning(request, run.error)
-        else:
-            messages.info(request, _("已请求取消计算。"))
-    return redirect(run)
+    return job_cancel_response(
+        request,
+        cancel=lambda: runs.match_run_cancel(run=run),
+        refused=MatchingError,
+        asked_message=_("已请求取消计算。"),
+        back=run.get_absolute_url(),
+    )
 
 
 def _balance_context(request: HttpRequest, run_id: int) -> dict[str, object]:
@@ -148,7 +149,7 @@ def decision_create(request: HttpRequest, run_id: int) -> HttpResponse:
         error = _("请求不完整，请刷新页面后重试。")
     else:
         try:
-            services.decision_record(
+            decisions.decision_record(
                 run=run,
                 kind=form.cleaned_data["kind"],
                 cadre_id=form.cleaned_data["cadre"],
@@ -156,7 +157,7 @@ def decision_create(request: HttpRequest, run_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 created_by=request.user,  # type: ignore[arg-type]
             )
-        except services.MatchingError as exc:
+        except MatchingError as exc:
             error = str(exc)
     post_id = form.cleaned_data.get("post") if form.is_valid() else None
     back = request.POST.get("return_post") or post_id
@@ -196,12 +197,12 @@ def decision_withdraw(request: HttpRequest, run_id: int, decision_id: int) -> Ht
         error = _("请求不完整，请刷新页面后重试。")
     else:
         try:
-            decision = services.decision_withdraw(
+            decision = decisions.decision_withdraw(
                 decision=decision,
                 withdrawn_by=request.user,  # type: ignore[arg-type]
                 reason=form.cleaned_data["reason"],
             )
-        except services.MatchingError as exc:
+        except MatchingError as exc:
             error = str(exc)
         else:
             notice = (
@@ -260,9 +261,9 @@ def _reoptimisation_area(
             {"run": run, "reoptimisation": reoptimisation, "error": error},
         )
     context = _balance_context(request, run.pk)
-    if reoptimisation.status == ReoptimisationStatus.DONE:
+    if reoptimisation.status == JobStatus.DONE:
         context.update({"show_moves": True, "moves": reoptimisation.moves})
-    elif reoptimisation.status == ReoptimisationStatus.FAILED:
+    elif reoptimisation.status == JobStatus.FAILED:
         context["error"] = reoptimisation.error
     else:
         context["notice"] = _("已取消重新优化，配置方案未改变。")
@@ -277,11 +278,11 @@ def reoptimise(request: HttpRequest, run_id: int) -> HttpResponse:
     """Queue a re-optimisation; htmx gets the progress in place of the table, which polls."""
     run = access_match_run(request.user, run_id)
     try:
-        reoptimisation = services.match_run_reoptimise_request(
+        reoptimisation = reoptimising.match_run_reoptimise_request(
             run=run,
             requested_by=request.user,  # type: ignore[arg-type]
         )
-    except services.MatchingError as exc:
+    except MatchingError as exc:
         if not _is_htmx(request):
             messages.error(request, str(exc))
             return redirect(reverse("matching:balance", args=[run.pk]))
@@ -289,9 +290,9 @@ def reoptimise(request: HttpRequest, run_id: int) -> HttpResponse:
         context["error"] = str(exc)
         return render(request, "matching/balance.html#table", context)
     if not _is_htmx(request):
-        if reoptimisation.status == ReoptimisationStatus.DONE:
+        if reoptimisation.status == JobStatus.DONE:
             messages.success(request, _("已按研判决定重新优化。"))
-        elif reoptimisation.status == ReoptimisationStatus.FAILED:
+        elif reoptimisation.status == JobStatus.FAILED:
             messages.error(request, reoptimisation.error)
         elif reoptimisation.is_active:
             messages.info(request, _("已提交重新优化，正在后台求解；完成后平衡表将更新。"))
@@ -325,13 +326,13 @@ def reoptimisation_cancel(
         raise Http404(_("没有找到这次重新优化"))
     error = ""
     try:
-        reoptimisation = services.match_reoptimise_cancel(reoptimisation=reoptimisation)
-    except services.MatchingError as exc:
+        reoptimisation = reoptimising.match_reoptimise_cancel(reoptimisation=reoptimisation)
+    except MatchingError as exc:
         error = str(exc)
     if not _is_htmx(request):
         if error:
             messages.error(request, error)
-        elif reoptimisation.status == ReoptimisationStatus.FAILED:
+        elif reoptimisation.status == JobStatus.FAILED:
             messages.warning(request, reoptimisation.error)
         elif reoptimisation.is_active:
             messages.info(request, _("已请求取消：求解结束后将丢弃本次结果，配置方案不变。"))
@@ -350,8 +351,8 @@ def finalise(request: HttpRequest, run_id: int) -> HttpResponse:
         messages.error(request, _("请勾选确认后再定案。"))
         return redirect(run)
     try:
-        services.match_run_finalise(run=run, finalised_by=request.user)  # type: ignore[arg-type]
-    except services.MatchingError as exc:
+        finalising.match_run_finalise(run=run, finalised_by=request.user)  # type: ignore[arg-type]
+    except MatchingError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("已定案：练兵安排已生成，方案已锁定。"))
@@ -390,8 +391,8 @@ def print_view(request: HttpRequest, run_id: int) -> HttpResponse:
 def export_create(request: HttpRequest, run_id: int) -> HttpResponse:
     run = access_match_run(request.user, run_id)
     try:
-        services.match_export_create(run=run, created_by=request.user)  # type: ignore[arg-type]
-    except services.MatchingError as exc:
+        export_requests.match_export_create(run=run, created_by=request.user)  # type: ignore[arg-type]
+    except MatchingError as exc:
         messages.error(request, str(exc))
     if not _is_htmx(request):
         return redirect(run)
@@ -417,11 +418,11 @@ def exports(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_GET
 def export_download(request: HttpRequest, export_id: int) -> FileResponse:
     export = access_match_export(request.user, export_id)
-    if export.status == ExportStatus.EXPIRED:
+    if export.status == JobStatus.EXPIRED:
         raise Http404(_("文件已不存在，请重新导出"))
-    if export.status != ExportStatus.DONE:
+    if export.status != JobStatus.DONE:
         raise Http404(_("文件还没有生成"))
-    path = services.export_directory() / export.file_name
+    path = export_files.export_directory() / export.file_name
     if not path.is_file():
         raise Http404(_("文件已不存在，请重新导出"))
     return FileResponse(

@@ -120,7 +120,7 @@ def test_staff_cannot_read_the_audit_trail() -> None:
 
 def test_a_host_contact_and_a_mentor_see_only_their_own_trainees() -> None:
     from lianbing.demand import services as demand_services
-    from lianbing.matching import services as matching_services
+    from lianbing.matching.services import runs as matching_runs
     from lianbing.people import services as people_services
     from lianbing.training import services as training_services
 
@@ -131,7 +131,7 @@ def test_a_host_contact_and_a_mentor_see_only_their_own_trainees() -> None:
     other = factories.cadre(name="屠东君")
     demand_services.program_add_cadres(program=program, cadres=[mine, other])
     mentor = people_services.mentor_create(code="M-T", name="李俊", unit=town)
-    run = matching_services.match_run_create(
+    run = matching_runs.match_run_create(
         program=program, created_by=factories.account(Role.STAFF), posts=[post]
     )
     training_services.secondment_create(

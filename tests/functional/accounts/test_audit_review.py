@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from lianbing.accounts.models import AuditAction, AuditEvent
-from lianbing.matching import services
 from lianbing.matching.models import MatchRun
+from lianbing.matching.services.runs import match_run_create
 from lianbing.training.models import Secondment
 from tests import factories
 
@@ -26,7 +26,7 @@ def staff() -> Client:
 
 @pytest.fixture
 def run() -> MatchRun:
-    return services.match_run_create(
+    return match_run_create(
         program=factories.matching_program(cadres=5, posts=3),
         created_by=factories.staff_user("zuzhibu"),
     )

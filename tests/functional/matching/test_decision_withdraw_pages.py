@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from lianbing.accounts.models import AuditAction, AuditEvent
-from lianbing.matching import services
 from lianbing.matching.models import Decision, MatchRun
+from lianbing.matching.services.runs import match_run_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def staff() -> Client:
 
 
 def _run(username: str = "zuzhibu") -> MatchRun:
-    return services.match_run_create(
+    return match_run_create(
         program=factories.matching_program(cadres=5, posts=3),
         created_by=factories.staff_user(username),
     )

@@ -15,9 +15,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from lianbing.background.models import JobStatus
 from lianbing.demodata.loader import demo_program_load
-from lianbing.matching import services
-from lianbing.matching.models import Decision, MatchRun, RunStatus
+from lianbing.matching.models import Decision, MatchRun
+from lianbing.matching.services.runs import RunSettings, match_run_create
 from lianbing.training.models import Secondment
 from tests import factories
 
@@ -36,9 +37,7 @@ def staff() -> Client:
 @pytest.fixture
 def run() -> MatchRun:
     user = factories.staff_user("zuzhibu")
-    return services.match_run_create(
-        program=factories.matching_program(cadres=5, posts=3), created_by=user
-    )
+    return match_run_create(program=factories.matching_program(cadres=5, posts=3), created_by=user)
 
 
 def _form(program_id: int, **extra: Any) -> dict[str, Any]:
@@ -91,7 +90,7 @@ def test_submitting_the_form_runs_the_match_and_shows_the_result(staff: Client) 
     )
 
     run = MatchRun.objects.get()
-    assert run.status == RunStatus.DONE
+    assert run.status == JobStatus.DONE
     assert run.title == "初稿"
     page = response.content.decode()
     assert "初稿" in page
@@ -123,7 +122,7 @@ def test_a_queued_run_shows_a_progress_bar_and_a_cancel_button(
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     user = User.objects.get(username="ganbuke")
-    queued = services.match_run_create(program=factories.matching_program(), created_by=user)
+    queued = match_run_create(program=factories.matching_program(), created_by=user)
 
     page = staff.get(reverse("matching:run_detail", args=[queued.pk])).content.decode()
     staff.post(reverse("matching:run_cancel", args=[queued.pk]))
@@ -132,7 +131,7 @@ def test_a_queued_run_shows_a_progress_bar_and_a_cancel_button(
     assert "every 500ms" in page
     assert "取消计算" in page
     queued.refresh_from_db()
-    assert queued.status == RunStatus.CANCELLED
+    assert queued.status == JobStatus.CANCELLED
 
 
 def test_the_balance_table_lists_every_post_with_its_candidates_and_marks_the_recommended(
@@ -160,9 +159,9 @@ def test_the_balance_table_filters_by_host_unit_in_place(staff: Client, run: Mat
 
 def test_the_balance_table_of_the_demo_makes_a_constant_number_of_queries(staff: Client) -> None:
     user = User.objects.get(username="ganbuke")
-    small = services.match_run_create(program=factories.matching_program(), created_by=user)
+    small = match_run_create(program=factories.matching_program(), created_by=user)
     demo = demo_program_load().program
-    big = services.match_run_create(program=demo, created_by=user)
+    big = match_run_create(program=demo, created_by=user)
     assert big.posts.count() == 100
 
     with CaptureQueriesContext(connection) as small_queries:
@@ -275,12 +274,10 @@ def test_editing_a_finalised_run_gets_a_chinese_message(staff: Client, run: Matc
 
 def test_two_runs_are_compared_side_by_side(staff: Client, run: MatchRun) -> None:
     user = User.objects.get(username="ganbuke")
-    other = services.match_run_create(
+    other = match_run_create(
         program=run.program,
         created_by=user,
-        run_settings=services.RunSettings(
-            weight_fit=0.1, weight_development=0.1, weight_complement=0.8
-        ),
+        run_settings=RunSettings(weight_fit=0.1, weight_development=0.1, weight_complement=0.8),
     )
 
     response = staff.get(reverse("matching:compare", args=[run.pk]), {"other": other.pk})

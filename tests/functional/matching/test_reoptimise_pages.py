@@ -10,8 +10,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from lianbing.matching import services
-from lianbing.matching.models import MatchRun, Reoptimisation, ReoptimisationStatus
+from lianbing.background.models import JobStatus
+from lianbing.matching.models import MatchRun, Reoptimisation
+from lianbing.matching.services.reoptimise_solve import match_reoptimise_execute
+from lianbing.matching.services.runs import RunSettings, match_run_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +31,7 @@ def staff() -> Client:
 
 def _run(username: str = "zuzhibu") -> MatchRun:
     user = factories.staff_user(username)
-    return services.match_run_create(
-        program=factories.matching_program(cadres=5, posts=3), created_by=user
-    )
+    return match_run_create(program=factories.matching_program(cadres=5, posts=3), created_by=user)
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_the_button_puts_a_polling_progress_bar_with_a_cancel_button_in_place_of
 
     page = response.content.decode()
     reoptimisation = Reoptimisation.objects.get(run=run)
-    assert reoptimisation.status == ReoptimisationStatus.QUEUED
+    assert reoptimisation.status == JobStatus.QUEUED
     assert reoptimisation.requested_by.username == "ganbuke"
     assert 'id="balance-area"' in page
     assert 'data-testid="reoptimisation-progress"' in page
@@ -111,7 +111,7 @@ def test_the_polled_table_keeps_the_balance_filters(
     settings.TASKS = DATABASE_TASKS
     staff.post(reverse("matching:reoptimise", args=[run.pk]), **HTMX)
     reoptimisation = Reoptimisation.objects.get(run=run)
-    services.match_reoptimise_execute(reoptimisation_id=reoptimisation.pk)
+    match_reoptimise_execute(reoptimisation_id=reoptimisation.pk)
     post = run.posts.order_by("code").first()
     assert post is not None
 
@@ -197,7 +197,7 @@ def test_cancelling_a_queued_reoptimisation_brings_back_the_unchanged_table(
 
     page = response.content.decode()
     reoptimisation.refresh_from_db()
-    assert reoptimisation.status == ReoptimisationStatus.CANCELLED
+    assert reoptimisation.status == JobStatus.CANCELLED
     assert "已取消重新优化，配置方案未改变" in page
     assert 'data-testid="balance-table"' in page
     assert "待纳入优化的研判决定：2 项" in page
@@ -225,10 +225,10 @@ def test_cancelling_a_running_reoptimisation_keeps_polling_and_says_the_result_i
 def test_a_failed_reoptimisation_shows_its_message_over_the_unchanged_table(
     staff: Client,
 ) -> None:
-    run = services.match_run_create(
+    run = match_run_create(
         program=factories.matching_program(cadres=4, posts=3),
         created_by=factories.staff_user("zuzhibu"),
-        run_settings=services.RunSettings(min_per_category={"economy": 3}),
+        run_settings=RunSettings(min_per_category={"economy": 3}),
     )
     before = dict(run.placements.values_list("cadre_id", "post_id"))
     url = reverse("matching:decision_create", args=[run.pk])
@@ -238,7 +238,7 @@ def test_a_failed_reoptimisation_shows_its_message_over_the_unchanged_table(
     response = staff.post(reverse("matching:reoptimise", args=[run.pk]), **HTMX)
 
     page = response.content.decode()
-    assert Reoptimisation.objects.get(run=run).status == ReoptimisationStatus.FAILED
+    assert Reoptimisation.objects.get(run=run).status == JobStatus.FAILED
     assert 'data-testid="balance-error"' in page
     assert "找不到可行的配置方案" in page
     assert 'data-testid="moves"' not in page
@@ -265,7 +265,7 @@ def test_the_status_and_cancel_pages_are_for_department_staff_and_the_runs_own_r
         == 404
     )
     reoptimisation.refresh_from_db()
-    assert reoptimisation.status == ReoptimisationStatus.QUEUED
+    assert reoptimisation.status == JobStatus.QUEUED
 
 
 def test_the_run_page_lists_who_re_optimised_when_and_what_moved(
@@ -278,7 +278,7 @@ def test_the_run_page_lists_who_re_optimised_when_and_what_moved(
     page = staff.get(reverse("matching:run_detail", args=[run.pk])).content.decode()
 
     log = page.split('data-testid="reoptimisation-log"', 1)[1].split("</ul>", 1)[0]
-    assert done.status == ReoptimisationStatus.DONE
+    assert done.status == JobStatus.DONE
     assert done.requested_by.get_full_name() in log
     assert done.requested_by.get_full_name()
     assert f"{len(done.moves)} 人变动" in log

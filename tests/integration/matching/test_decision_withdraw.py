@@ -11,8 +11,20 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from lianbing.matching import selectors, services
-from lianbing.matching.models import Decision, MatchRun, ReoptimisationStatus
+from lianbing.background.models import JobStatus
+from lianbing.matching import selectors
+from lianbing.matching.models import Decision, MatchRun
+from lianbing.matching.services.decisions import DecisionError, decision_record, decision_withdraw
+from lianbing.matching.services.export_files import export_directory
+from lianbing.matching.services.exports import match_export_create
+from lianbing.matching.services.finalising import FinaliseError, match_run_finalise
+from lianbing.matching.services.guards import (
+    MatchingError,
+    MatchRunLockedError,
+    ReoptimisationBusyError,
+)
+from lianbing.matching.services.reoptimisation import match_run_reoptimise_request
+from lianbing.matching.services.runs import RunSettings, match_run_create
 from lianbing.training.models import Secondment
 from tests import factories
 
@@ -33,7 +45,7 @@ def other_user() -> Any:
 
 def _run(user: Any, **kwargs: Any) -> MatchRun:
     program = kwargs.pop("program", None) or factories.matching_program(cadres=5, posts=3)
-    return services.match_run_create(program=program, created_by=user, **kwargs)
+    return match_run_create(program=program, created_by=user, **kwargs)
 
 
 def _placed(run: MatchRun) -> dict[int, int]:
@@ -41,7 +53,7 @@ def _placed(run: MatchRun) -> dict[int, int]:
 
 
 def _decide(run: MatchRun, user: Any, kind: str, cadre_id: int, post_id: int | None) -> Decision:
-    return services.decision_record(
+    return decision_record(
         run=run,
         kind=kind,
         cadre_id=cadre_id,
@@ -52,12 +64,12 @@ def _decide(run: MatchRun, user: Any, kind: str, cadre_id: int, post_id: int | N
 
 
 def _withdraw(decision: Decision, user: Any, reason: str = "情况有变，撤回") -> Decision:
-    return services.decision_withdraw(decision=decision, withdrawn_by=user, reason=reason)
+    return decision_withdraw(decision=decision, withdrawn_by=user, reason=reason)
 
 
 def _reoptimise(run: MatchRun, user: Any) -> None:
-    reoptimisation = services.match_run_reoptimise_request(run=run, requested_by=user)
-    assert reoptimisation.status == ReoptimisationStatus.DONE, reoptimisation.error
+    reoptimisation = match_run_reoptimise_request(run=run, requested_by=user)
+    assert reoptimisation.status == JobStatus.DONE, reoptimisation.error
     run.refresh_from_db()
 
 
@@ -106,7 +118,7 @@ def test_withdrawing_without_a_reason_is_refused_and_changes_nothing(user: Any) 
     cadre_id, post_id = next(iter(_placed(run).items()))
     decision = _decide(run, user, "forbid", cadre_id, post_id)
 
-    with pytest.raises(services.DecisionError, match="请写明撤销的理由"):
+    with pytest.raises(DecisionError, match="请写明撤销的理由"):
         _withdraw(decision, user, "   ")
 
     decision.refresh_from_db()
@@ -121,7 +133,7 @@ def test_withdrawing_twice_is_refused_with_who_withdrew_it(user: Any, other_user
     decision = _decide(run, user, "forbid", cadre_id, post_id)
     _withdraw(decision, other_user, "第一次撤销")
 
-    with pytest.raises(services.DecisionError, match=r"已于 .* 由 干部科 撤销，无需再撤销"):
+    with pytest.raises(DecisionError, match=r"已于 .* 由 干部科 撤销，无需再撤销"):
         _withdraw(decision, user, "第二次撤销")
 
     decision.refresh_from_db()
@@ -134,9 +146,9 @@ def test_a_decision_of_a_finalised_run_cannot_be_withdrawn(user: Any) -> None:
     cadre_id, post_id = next(iter(_placed(run).items()))
     decision = _decide(run, user, "forbid", cadre_id, post_id)
     _reoptimise(run, user)
-    services.match_run_finalise(run=run, finalised_by=user)
+    match_run_finalise(run=run, finalised_by=user)
 
-    with pytest.raises(services.MatchRunLockedError, match="该方案已定案，不能再修改"):
+    with pytest.raises(MatchRunLockedError, match="该方案已定案，不能再修改"):
         _withdraw(decision, user)
 
     decision.refresh_from_db()
@@ -154,7 +166,7 @@ def test_a_decision_of_a_run_not_computed_cannot_be_withdrawn(user: Any, setting
         run=run, kind="exclude", cadre=cadre, reason="组织研究决定", created_by=user
     )
 
-    with pytest.raises(services.MatchingError, match="还没有计算完成"):
+    with pytest.raises(MatchingError, match="还没有计算完成"):
         _withdraw(decision, user)
 
     decision.refresh_from_db()
@@ -166,9 +178,9 @@ def test_no_withdrawal_while_a_reoptimisation_is_queued(user: Any, settings: Any
     cadre_id, post_id = next(iter(_placed(run).items()))
     decision = _decide(run, user, "forbid", cadre_id, post_id)
     settings.TASKS = DATABASE_TASKS
-    services.match_run_reoptimise_request(run=run, requested_by=user)
+    match_run_reoptimise_request(run=run, requested_by=user)
 
-    with pytest.raises(services.ReoptimisationBusyError, match="正在重新优化，请稍候再撤销"):
+    with pytest.raises(ReoptimisationBusyError, match="正在重新优化，请稍候再撤销"):
         _withdraw(decision, user)
 
     decision.refresh_from_db()
@@ -182,7 +194,7 @@ def test_after_withdrawing_a_pin_the_same_pin_can_be_made_again(user: Any) -> No
     run = _run(user)
     a, _post_a, post_b = _swap_pair(run)
     first = _decide(run, user, "pin", a, post_b)
-    with pytest.raises(services.DecisionError, match="每人只能指定一个岗位"):
+    with pytest.raises(DecisionError, match="每人只能指定一个岗位"):
         _decide(run, user, "pin", a, post_b)
     _withdraw(first, user)
 
@@ -198,11 +210,11 @@ def test_withdrawing_a_pin_frees_the_seat_and_the_cadre(user: Any) -> None:
     a, post_a, post_b = _swap_pair(run)
     c = next(pk for pk in run.cadres.values_list("pk", flat=True) if pk != a)
     pin = _decide(run, user, "pin", a, post_b)
-    with pytest.raises(services.DecisionError, match="只有 1 个名额"):
+    with pytest.raises(DecisionError, match="只有 1 个名额"):
         _decide(run, user, "pin", c, post_b)
-    with pytest.raises(services.DecisionError, match="不能同时排除"):
+    with pytest.raises(DecisionError, match="不能同时排除"):
         _decide(run, user, "forbid", a, post_b)
-    with pytest.raises(services.DecisionError, match="不能移出人选"):
+    with pytest.raises(DecisionError, match="不能移出人选"):
         _decide(run, user, "exclude", a, None)
     _withdraw(pin, user)
 
@@ -217,9 +229,9 @@ def test_after_withdrawing_a_forbid_the_pair_can_be_pinned_or_forbidden_again(us
     run = _run(user)
     cadre_id, post_id = next(iter(_placed(run).items()))
     forbid = _decide(run, user, "forbid", cadre_id, post_id)
-    with pytest.raises(services.DecisionError, match="已被排除"):
+    with pytest.raises(DecisionError, match="已被排除"):
         _decide(run, user, "pin", cadre_id, post_id)
-    with pytest.raises(services.DecisionError, match="已经排除过了"):
+    with pytest.raises(DecisionError, match="已经排除过了"):
         _decide(run, user, "forbid", cadre_id, post_id)
     _withdraw(forbid, user)
 
@@ -234,7 +246,7 @@ def test_after_withdrawing_an_exclusion_the_cadre_takes_decisions_again(user: An
     run = _run(user)
     cadre_id, post_id = next(iter(_placed(run).items()))
     exclusion = _decide(run, user, "exclude", cadre_id, None)
-    with pytest.raises(services.DecisionError, match="已移出人选"):
+    with pytest.raises(DecisionError, match="已移出人选"):
         _decide(run, user, "forbid", cadre_id, post_id)
     _withdraw(exclusion, user)
 
@@ -383,15 +395,15 @@ def test_a_withdrawal_of_an_applied_decision_is_pending_and_blocks_finalising_un
 
     assert _pending(run) == 1
     assert list(run.decisions.pending()) == [decision]
-    with pytest.raises(services.FinaliseError, match="没有纳入优化"):
-        services.match_run_finalise(run=run, finalised_by=user)
+    with pytest.raises(FinaliseError, match="没有纳入优化"):
+        match_run_finalise(run=run, finalised_by=user)
     assert Secondment.objects.count() == 0
     _reoptimise(run, user)
     assert _pending(run) == 0
     decision.refresh_from_db()
     assert decision.applied_at == applied_at
     assert decision.withdrawal_applied_at == run.reoptimised_at
-    services.match_run_finalise(run=run, finalised_by=user)
+    match_run_finalise(run=run, finalised_by=user)
     assert Secondment.objects.filter(source_run=run).count() == run.filled
 
 
@@ -405,7 +417,7 @@ def test_a_decision_withdrawn_before_any_reoptimisation_used_it_needs_none(user:
     _withdraw(decision, user)
 
     assert _pending(run) == 0
-    services.match_run_finalise(run=run, finalised_by=user)
+    match_run_finalise(run=run, finalised_by=user)
     assert dict(Secondment.objects.values_list("cadre_id", "post_id")) == before
     decision.refresh_from_db()
     assert decision.applied_at is None
@@ -432,7 +444,7 @@ def test_a_reoptimisation_that_fails_leaves_the_withdrawal_pending(user: Any) ->
     run = _run(
         user,
         program=factories.matching_program(cadres=4, posts=3),
-        run_settings=services.RunSettings(min_per_category={"economy": 3}),
+        run_settings=RunSettings(min_per_category={"economy": 3}),
     )
     cadres = list(run.cadres.values_list("pk", flat=True))
     forbid = _decide(run, user, "forbid", *next(iter(_placed(run).items())))
@@ -441,9 +453,9 @@ def test_a_reoptimisation_that_fails_leaves_the_withdrawal_pending(user: Any) ->
     for cadre_id in cadres[:2]:
         _decide(run, user, "exclude", cadre_id, None)
 
-    failed = services.match_run_reoptimise_request(run=run, requested_by=user)
+    failed = match_run_reoptimise_request(run=run, requested_by=user)
 
-    assert failed.status == ReoptimisationStatus.FAILED
+    assert failed.status == JobStatus.FAILED
     assert _pending(run) == 3
     forbid.refresh_from_db()
     assert forbid.withdrawal_applied_at is None
@@ -459,8 +471,8 @@ def test_the_worker_takes_in_a_withdrawal_queued_for_reoptimisation(settings: An
     _reoptimise(run, user)
     _withdraw(pin, user)
     settings.TASKS = DATABASE_TASKS
-    reoptimisation = services.match_run_reoptimise_request(run=run, requested_by=user)
-    assert reoptimisation.status == ReoptimisationStatus.QUEUED
+    reoptimisation = match_run_reoptimise_request(run=run, requested_by=user)
+    assert reoptimisation.status == JobStatus.QUEUED
     assert _pending(run) == 1
 
     call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
@@ -468,7 +480,7 @@ def test_the_worker_takes_in_a_withdrawal_queued_for_reoptimisation(settings: An
     reoptimisation.refresh_from_db()
     run.refresh_from_db()
     pin.refresh_from_db()
-    assert reoptimisation.status == ReoptimisationStatus.DONE
+    assert reoptimisation.status == JobStatus.DONE
     assert run.total == pytest.approx(optimum)
     assert pin.withdrawal_applied_at == run.reoptimised_at
     assert _pending(run) == 0
@@ -489,9 +501,9 @@ def test_the_run_list_counts_only_decisions_in_force(user: Any) -> None:
 
 
 def _allowed_pairs_in_export(run: MatchRun, user: Any) -> str:
-    export = services.match_export_create(run=run, created_by=user)
+    export = match_export_create(run=run, created_by=user)
     assert export.status == "done", export.error
-    book = openpyxl.load_workbook(services.export_directory() / export.file_name, read_only=True)
+    book = openpyxl.load_workbook(export_directory() / export.file_name, read_only=True)
     note = next(book["评分明细"].iter_rows(max_row=1, values_only=True))[0]
     return str(note).split("个")[0]
 

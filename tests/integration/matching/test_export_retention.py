@@ -13,8 +13,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lianbing.matching import services
-from lianbing.matching.models import ExportStatus, MatchExport, MatchRun
+from lianbing.background.models import JobStatus
+from lianbing.matching.models import MatchExport, MatchRun
+from lianbing.matching.services.export_files import export_directory, match_exports_prune
+from lianbing.matching.services.exports import match_export_create
+from lianbing.matching.services.runs import match_run_create
 from tests import factories
 from tests.functional.accounts.test_deploy_and_backup import PROD_ENV, _manage
 
@@ -36,15 +39,13 @@ def user() -> Any:
 
 @pytest.fixture
 def run(user: Any) -> MatchRun:
-    return services.match_run_create(
-        program=factories.matching_program(cadres=4, posts=3), created_by=user
-    )
+    return match_run_create(program=factories.matching_program(cadres=4, posts=3), created_by=user)
 
 
 def _export(run: MatchRun, user: Any) -> MatchExport:
     """A workbook written now (each export also prunes the expired ones)."""
-    export = services.match_export_create(run=run, created_by=user)
-    assert export.status == ExportStatus.DONE
+    export = match_export_create(run=run, created_by=user)
+    assert export.status == JobStatus.DONE
     return export
 
 
@@ -58,7 +59,7 @@ def _age(export: MatchExport, days: float) -> MatchExport:
 
 
 def _path(export: MatchExport) -> Path:
-    return services.export_directory() / export.file_name
+    return export_directory() / export.file_name
 
 
 def test_a_done_export_older_than_seven_days_loses_its_file_and_expires(
@@ -69,14 +70,14 @@ def test_a_done_export_older_than_seven_days_loses_its_file_and_expires(
     _age(recent, 6)
     assert _path(old).is_file()
 
-    pruned = services.match_exports_prune()
+    pruned = match_exports_prune()
 
     old.refresh_from_db()
     recent.refresh_from_db()
     assert pruned == 1
-    assert old.status == ExportStatus.EXPIRED
+    assert old.status == JobStatus.EXPIRED
     assert not _path(old).exists()
-    assert recent.status == ExportStatus.DONE
+    assert recent.status == JobStatus.DONE
     assert _path(recent).is_file()
     assert _path(old).parent == media / "exports"
 
@@ -89,31 +90,29 @@ def test_the_retention_is_counted_from_the_finish_in_days_of_the_setting(
     finished = export.finished_at
     assert finished is not None
 
-    kept = services.match_exports_prune(now=finished + 2 * DAY - datetime.timedelta(minutes=1))
-    pruned = services.match_exports_prune(now=finished + 2 * DAY + datetime.timedelta(minutes=1))
+    kept = match_exports_prune(now=finished + 2 * DAY - datetime.timedelta(minutes=1))
+    pruned = match_exports_prune(now=finished + 2 * DAY + datetime.timedelta(minutes=1))
 
     export.refresh_from_db()
     assert (kept, pruned) == (0, 1)
-    assert export.status == ExportStatus.EXPIRED
+    assert export.status == JobStatus.EXPIRED
 
 
 def test_queued_and_running_exports_are_never_touched_whatever_their_age(
     media: Path, run: MatchRun, user: Any, settings: Any
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    queued = services.match_export_create(run=run, created_by=user)
-    running = services.match_export_create(run=run, created_by=user)
+    queued = match_export_create(run=run, created_by=user)
+    running = match_export_create(run=run, created_by=user)
     long_ago = timezone.now() - 365 * DAY
     MatchExport.objects.filter(pk=queued.pk).update(created_at=long_ago)
-    MatchExport.objects.filter(pk=running.pk).update(
-        status=ExportStatus.RUNNING, created_at=long_ago
-    )
+    MatchExport.objects.filter(pk=running.pk).update(status=JobStatus.RUNNING, created_at=long_ago)
 
-    pruned = services.match_exports_prune(now=timezone.now() + 365 * DAY)
+    pruned = match_exports_prune(now=timezone.now() + 365 * DAY)
 
     assert pruned == 0
     statuses = dict(MatchExport.objects.values_list("pk", "status"))
-    assert statuses == {queued.pk: ExportStatus.QUEUED, running.pk: ExportStatus.RUNNING}
+    assert statuses == {queued.pk: JobStatus.QUEUED, running.pk: JobStatus.RUNNING}
 
 
 def test_an_old_export_whose_file_is_already_gone_still_expires(
@@ -122,11 +121,11 @@ def test_an_old_export_whose_file_is_already_gone_still_expires(
     export = _age(_export(run, user), 30)
     _path(export).unlink()
 
-    pruned = services.match_exports_prune()
+    pruned = match_exports_prune()
 
     export.refresh_from_db()
     assert pruned == 1
-    assert export.status == ExportStatus.EXPIRED
+    assert export.status == JobStatus.EXPIRED
 
 
 def test_each_new_export_prunes_the_expired_ones(media: Path, run: MatchRun, user: Any) -> None:
@@ -135,9 +134,9 @@ def test_each_new_export_prunes_the_expired_ones(media: Path, run: MatchRun, use
     new = _export(run, user)
 
     old.refresh_from_db()
-    assert old.status == ExportStatus.EXPIRED
+    assert old.status == JobStatus.EXPIRED
     assert not _path(old).exists()
-    assert new.status == ExportStatus.DONE
+    assert new.status == JobStatus.DONE
     assert _path(new).is_file()
 
 
@@ -153,8 +152,8 @@ def test_a_file_that_cannot_be_deleted_neither_fails_the_export_nor_expires(
     new = _export(run, user)
 
     stuck.refresh_from_db()
-    assert new.status == ExportStatus.DONE
-    assert stuck.status == ExportStatus.DONE
+    assert new.status == JobStatus.DONE
+    assert stuck.status == JobStatus.DONE
     assert _path(stuck).is_dir()
 
 
@@ -169,7 +168,7 @@ def test_the_prune_files_command_counts_the_expired_exports_in_chinese(
     call_command("prune_files", stdout=out)
 
     assert out.getvalue().strip() == "已删除过期导出文件 2 个，过期上传文件 0 个。"
-    assert MatchExport.objects.filter(status=ExportStatus.EXPIRED).count() == 2
+    assert MatchExport.objects.filter(status=JobStatus.EXPIRED).count() == 2
 
 
 # --------------------------------------------------------------------- pages
@@ -187,7 +186,7 @@ def test_the_exports_list_shows_an_expired_export_without_a_download_link(
 ) -> None:
     expired, kept = _export(run, user), _export(run, user)
     _age(expired, 8)
-    services.match_exports_prune()
+    match_exports_prune()
 
     page = staff.get(reverse("matching:exports", args=[run.pk])).content.decode()
 
@@ -200,7 +199,7 @@ def test_the_run_page_shows_the_expired_export_too(
     media: Path, run: MatchRun, user: Any, staff: Client
 ) -> None:
     _age(_export(run, user), 8)
-    services.match_exports_prune()
+    match_exports_prune()
 
     page = staff.get(reverse("matching:run_detail", args=[run.pk])).content.decode()
 
@@ -212,7 +211,7 @@ def test_downloading_an_expired_export_is_not_found_and_asks_for_a_new_export(
     media: Path, run: MatchRun, user: Any, staff: Client
 ) -> None:
     export = _age(_export(run, user), 8)
-    services.match_exports_prune()
+    match_exports_prune()
 
     response = staff.get(reverse("matching:export_download", args=[export.pk]))
 

@@ -8,14 +8,18 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from lianbing.matching import services
-from lianbing.matching.models import (
-    Decision,
-    MatchRun,
-    Reoptimisation,
-    ReoptimisationStatus,
-    RunSnapshot,
+from lianbing.background.models import JobStatus
+from lianbing.matching.models import Decision, MatchRun, Reoptimisation, RunSnapshot
+from lianbing.matching.services.decisions import decision_record
+from lianbing.matching.services.finalising import match_run_finalise
+from lianbing.matching.services.guards import ReoptimisationBusyError
+from lianbing.matching.services.reoptimisation import (
+    ReoptimisationCancelError,
+    match_reoptimise_cancel,
+    match_run_reoptimise_request,
 )
+from lianbing.matching.services.reoptimise_solve import match_reoptimise_execute
+from lianbing.matching.services.runs import RunSettings, match_run_create
 from lianbing.training.models import Secondment
 from tests import factories
 
@@ -31,7 +35,7 @@ def user() -> Any:
 
 def _run(user: Any, **kwargs: Any) -> MatchRun:
     program = kwargs.pop("program", None) or factories.matching_program(cadres=5, posts=3)
-    return services.match_run_create(program=program, created_by=user, **kwargs)
+    return match_run_create(program=program, created_by=user, **kwargs)
 
 
 def _placed(run: MatchRun) -> dict[int, int]:
@@ -39,7 +43,7 @@ def _placed(run: MatchRun) -> dict[int, int]:
 
 
 def _decide(run: MatchRun, user: Any, kind: str, cadre_id: int, post_id: int | None) -> Decision:
-    return services.decision_record(
+    return decision_record(
         run=run,
         kind=kind,
         cadre_id=cadre_id,
@@ -71,9 +75,9 @@ def test_a_requested_reoptimisation_waits_in_the_queue_until_the_worker_stores_w
     a, b, post_b = _pin_and_forbid(run, user)
     settings.TASKS = DATABASE_TASKS
 
-    reoptimisation = services.match_run_reoptimise_request(run=run, requested_by=user)
+    reoptimisation = match_run_reoptimise_request(run=run, requested_by=user)
 
-    assert reoptimisation.status == ReoptimisationStatus.QUEUED
+    assert reoptimisation.status == JobStatus.QUEUED
     assert reoptimisation.requested_by == user
     assert reoptimisation.created_at is not None
     assert reoptimisation.task_id
@@ -84,7 +88,7 @@ def test_a_requested_reoptimisation_waits_in_the_queue_until_the_worker_stores_w
 
     reoptimisation.refresh_from_db()
     run.refresh_from_db()
-    assert reoptimisation.status == ReoptimisationStatus.DONE
+    assert reoptimisation.status == JobStatus.DONE
     assert reoptimisation.progress == 100
     assert reoptimisation.finished_at is not None
     assert reoptimisation.error == ""
@@ -105,7 +109,7 @@ def test_a_reoptimisation_that_finds_no_placement_fails_and_leaves_the_run_as_it
     run = _run(
         user,
         program=factories.matching_program(cadres=4, posts=3),
-        run_settings=services.RunSettings(min_per_category={"economy": 3}),
+        run_settings=RunSettings(min_per_category={"economy": 3}),
     )
     before = _placed(run)
     state_before = RunSnapshot.objects.get(run=run).state
@@ -114,10 +118,10 @@ def test_a_reoptimisation_that_finds_no_placement_fails_and_leaves_the_run_as_it
     for cadre_id in list(run.cadres.values_list("pk", flat=True))[:2]:
         _decide(run, user, "exclude", cadre_id, None)
 
-    reoptimisation = services.match_run_reoptimise_request(run=run, requested_by=user)
+    reoptimisation = match_run_reoptimise_request(run=run, requested_by=user)
 
     run.refresh_from_db()
-    assert reoptimisation.status == ReoptimisationStatus.FAILED
+    assert reoptimisation.status == JobStatus.FAILED
     assert "找不到可行的配置方案" in reoptimisation.error
     assert reoptimisation.moves == []
     assert _placed(run) == before
@@ -135,12 +139,12 @@ def test_no_decision_and_no_finalising_while_a_reoptimisation_is_queued(
     run = _run(user)
     cadre_id, post_id = next(iter(_placed(run).items()))
     settings.TASKS = DATABASE_TASKS
-    services.match_run_reoptimise_request(run=run, requested_by=user)
+    match_run_reoptimise_request(run=run, requested_by=user)
 
-    with pytest.raises(services.ReoptimisationBusyError, match="正在重新优化，请稍候再记录"):
+    with pytest.raises(ReoptimisationBusyError, match="正在重新优化，请稍候再记录"):
         _decide(run, user, "forbid", cadre_id, post_id)
-    with pytest.raises(services.ReoptimisationBusyError, match="正在重新优化，请稍候再定案"):
-        services.match_run_finalise(run=run, finalised_by=user)
+    with pytest.raises(ReoptimisationBusyError, match="正在重新优化，请稍候再定案"):
+        match_run_finalise(run=run, finalised_by=user)
 
     run.refresh_from_db()
     assert Decision.objects.count() == 0
@@ -151,10 +155,10 @@ def test_no_decision_and_no_finalising_while_a_reoptimisation_is_queued(
 def test_a_second_request_while_one_is_queued_is_refused(user: Any, settings: Any) -> None:
     run = _run(user)
     settings.TASKS = DATABASE_TASKS
-    first = services.match_run_reoptimise_request(run=run, requested_by=user)
+    first = match_run_reoptimise_request(run=run, requested_by=user)
 
-    with pytest.raises(services.ReoptimisationBusyError, match="正在重新优化"):
-        services.match_run_reoptimise_request(run=run, requested_by=user)
+    with pytest.raises(ReoptimisationBusyError, match="正在重新优化"):
+        match_run_reoptimise_request(run=run, requested_by=user)
 
     assert list(Reoptimisation.objects.values_list("pk", flat=True)) == [first.pk]
 
@@ -178,23 +182,23 @@ def test_a_queued_reoptimisation_cancelled_before_the_worker_starts_is_never_sol
     before = _placed(run)
     _pin_and_forbid(run, user)
     settings.TASKS = DATABASE_TASKS
-    reoptimisation = services.match_run_reoptimise_request(run=run, requested_by=user)
+    reoptimisation = match_run_reoptimise_request(run=run, requested_by=user)
 
-    cancelled = services.match_reoptimise_cancel(reoptimisation=reoptimisation)
+    cancelled = match_reoptimise_cancel(reoptimisation=reoptimisation)
     _run_worker()
 
     reoptimisation.refresh_from_db()
     run.refresh_from_db()
-    assert cancelled.status == ReoptimisationStatus.CANCELLED
-    assert reoptimisation.status == ReoptimisationStatus.CANCELLED
+    assert cancelled.status == JobStatus.CANCELLED
+    assert reoptimisation.status == JobStatus.CANCELLED
     assert reoptimisation.finished_at is not None
     assert _placed(run) == before
     assert run.last_moves == []
     assert run.decisions.filter(applied_at__isnull=True).count() == 2
     # The run takes decisions again, and a new request is accepted.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    again = services.match_run_reoptimise_request(run=run, requested_by=user)
-    assert again.status == ReoptimisationStatus.DONE
+    again = match_run_reoptimise_request(run=run, requested_by=user)
+    assert again.status == JobStatus.DONE
 
 
 def test_cancelling_a_running_reoptimisation_asks_for_its_result_to_be_discarded(
@@ -202,13 +206,13 @@ def test_cancelling_a_running_reoptimisation_asks_for_its_result_to_be_discarded
 ) -> None:
     run = _run(user)
     settings.TASKS = DATABASE_TASKS
-    reoptimisation = services.match_run_reoptimise_request(run=run, requested_by=user)
+    reoptimisation = match_run_reoptimise_request(run=run, requested_by=user)
     # The worker has picked it up.
     Reoptimisation.objects.filter(pk=reoptimisation.pk).update(status="running")
 
-    cancelling = services.match_reoptimise_cancel(reoptimisation=reoptimisation)
+    cancelling = match_reoptimise_cancel(reoptimisation=reoptimisation)
 
-    assert cancelling.status == ReoptimisationStatus.RUNNING
+    assert cancelling.status == JobStatus.RUNNING
     assert cancelling.cancel_requested
     assert "丢弃本次结果" in cancelling.progress_message
 
@@ -220,15 +224,15 @@ def test_a_cancel_that_arrives_as_the_solve_starts_discards_its_result(
     before = _placed(run)
     _pin_and_forbid(run, user)
     settings.TASKS = DATABASE_TASKS
-    reoptimisation = services.match_run_reoptimise_request(run=run, requested_by=user)
+    reoptimisation = match_run_reoptimise_request(run=run, requested_by=user)
     # The request arrives while the worker is between steps.
     Reoptimisation.objects.filter(pk=reoptimisation.pk).update(cancel_requested=True)
 
-    status = services.match_reoptimise_execute(reoptimisation_id=reoptimisation.pk)
+    status = match_reoptimise_execute(reoptimisation_id=reoptimisation.pk)
 
     reoptimisation.refresh_from_db()
     run.refresh_from_db()
-    assert status == ReoptimisationStatus.CANCELLED
+    assert status == JobStatus.CANCELLED
     assert "结果已丢弃" in reoptimisation.progress_message
     assert _placed(run) == before
     assert run.last_moves == []
@@ -237,11 +241,11 @@ def test_a_cancel_that_arrives_as_the_solve_starts_discards_its_result(
 
 def test_cancelling_a_finished_reoptimisation_is_refused(user: Any) -> None:
     run = _run(user)
-    reoptimisation = services.match_run_reoptimise_request(run=run, requested_by=user)
-    assert reoptimisation.status == ReoptimisationStatus.DONE
+    reoptimisation = match_run_reoptimise_request(run=run, requested_by=user)
+    assert reoptimisation.status == JobStatus.DONE
 
-    with pytest.raises(services.ReoptimisationCancelError, match="已经结束"):
-        services.match_reoptimise_cancel(reoptimisation=reoptimisation)
+    with pytest.raises(ReoptimisationCancelError, match="已经结束"):
+        match_reoptimise_cancel(reoptimisation=reoptimisation)
 
     reoptimisation.refresh_from_db()
-    assert reoptimisation.status == ReoptimisationStatus.DONE
+    assert reoptimisation.status == JobStatus.DONE

@@ -8,9 +8,22 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
+from lianbing.background.models import JobStatus
 from lianbing.demand.models import Post
-from lianbing.matching import services
-from lianbing.matching.models import Decision, MatchRun, RunCandidate, RunStatus
+from lianbing.matching.models import Decision, MatchRun, RunCandidate
+from lianbing.matching.services.decisions import DecisionError, decision_record
+from lianbing.matching.services.export_files import export_directory
+from lianbing.matching.services.exports import match_export_create
+from lianbing.matching.services.finalising import FinaliseError, match_run_finalise
+from lianbing.matching.services.guards import MatchRunLockedError
+from lianbing.matching.services.reoptimisation import match_run_reoptimise_request
+from lianbing.matching.services.run_compute import match_run_execute
+from lianbing.matching.services.runs import (
+    MatchRunInputError,
+    RunSettings,
+    match_run_cancel,
+    match_run_create,
+)
 from lianbing.training.models import Secondment
 from tests import factories
 
@@ -24,7 +37,7 @@ def user() -> Any:
 
 def _run(user: Any, **kwargs: Any) -> MatchRun:
     program = kwargs.pop("program", None) or factories.matching_program()
-    return services.match_run_create(program=program, created_by=user, **kwargs)
+    return match_run_create(program=program, created_by=user, **kwargs)
 
 
 def _placed(run: MatchRun) -> dict[int, int]:
@@ -36,7 +49,7 @@ def test_a_run_is_computed_and_keeps_its_placement_and_balance_table(user: Any) 
 
     run = _run(user, program=program, title="第一稿")
 
-    assert run.status == RunStatus.DONE
+    assert run.status == JobStatus.DONE
     assert run.progress == 100
     assert run.filled == 3
     assert run.total is not None
@@ -54,8 +67,8 @@ def test_a_run_is_computed_and_keeps_its_placement_and_balance_table(user: Any) 
 def test_a_run_with_no_posts_is_refused_and_nothing_is_saved(user: Any) -> None:
     program = factories.matching_program(posts=0)
 
-    with pytest.raises(services.MatchRunInputError, match="没有选择任何岗位"):
-        services.match_run_create(program=program, created_by=user)
+    with pytest.raises(MatchRunInputError, match="没有选择任何岗位"):
+        match_run_create(program=program, created_by=user)
 
     assert MatchRun.objects.count() == 0
 
@@ -63,16 +76,14 @@ def test_a_run_with_no_posts_is_refused_and_nothing_is_saved(user: Any) -> None:
 def test_fewer_than_two_candidates_per_post_is_refused(user: Any) -> None:
     program = factories.matching_program()
 
-    with pytest.raises(services.MatchRunInputError, match="不能少于 2"):
-        services.match_run_create(
-            program=program, created_by=user, run_settings=services.RunSettings(per_post=1)
-        )
+    with pytest.raises(MatchRunInputError, match="不能少于 2"):
+        match_run_create(program=program, created_by=user, run_settings=RunSettings(per_post=1))
 
     assert MatchRun.objects.count() == 0
 
 
 def _decide(run: MatchRun, user: Any, kind: str, cadre_id: int, post_id: int | None) -> Decision:
-    return services.decision_record(
+    return decision_record(
         run=run,
         kind=kind,
         cadre_id=cadre_id,
@@ -86,8 +97,8 @@ def test_a_decision_without_a_reason_is_refused(user: Any) -> None:
     run = _run(user)
     cadre_id, post_id = next(iter(_placed(run).items()))
 
-    with pytest.raises(services.DecisionError, match="请写明理由"):
-        services.decision_record(
+    with pytest.raises(DecisionError, match="请写明理由"):
+        decision_record(
             run=run, kind="forbid", cadre_id=cadre_id, post_id=post_id, reason="  ", created_by=user
         )
 
@@ -99,7 +110,7 @@ def test_a_pin_on_a_forbidden_pair_is_refused(user: Any) -> None:
     cadre_id, post_id = next(iter(_placed(run).items()))
     _decide(run, user, "forbid", cadre_id, post_id)
 
-    with pytest.raises(services.DecisionError, match="已被排除"):
+    with pytest.raises(DecisionError, match="已被排除"):
         _decide(run, user, "pin", cadre_id, post_id)
 
     assert Decision.objects.filter(kind="pin").count() == 0
@@ -112,7 +123,7 @@ def test_a_pin_to_the_cadres_own_unit_is_refused_by_the_rules(user: Any) -> None
     own = factories.post(program_=program, code="OWN", host=cadre.origin_unit)
     run = _run(user, program=program)
 
-    with pytest.raises(services.DecisionError, match="不得回原单位"):
+    with pytest.raises(DecisionError, match="不得回原单位"):
         _decide(run, user, "pin", cadre.pk, own.pk)
 
 
@@ -123,7 +134,7 @@ def test_two_pins_on_a_one_seat_post_are_refused(user: Any) -> None:
     first, second = list(run.cadres.values_list("pk", flat=True))[:2]
     _decide(run, user, "pin", first, post.pk)
 
-    with pytest.raises(services.DecisionError, match="只有 1 个名额"):
+    with pytest.raises(DecisionError, match="只有 1 个名额"):
         _decide(run, user, "pin", second, post.pk)
 
     assert Decision.objects.filter(kind="pin").count() == 1
@@ -136,7 +147,7 @@ def test_reoptimising_honours_a_pin_and_a_forbid_and_reports_who_moved(user: Any
     _decide(run, user, "pin", a, post_b)
     _decide(run, user, "forbid", b, post_b)
 
-    moves = services.match_run_reoptimise_request(run=run, requested_by=user).moves
+    moves = match_run_reoptimise_request(run=run, requested_by=user).moves
 
     after = _placed(run)
     assert after[a] == post_b
@@ -153,7 +164,7 @@ def test_a_cadre_taken_out_of_the_pool_is_placed_nowhere(user: Any) -> None:
     cadre_id = next(iter(_placed(run)))
     _decide(run, user, "exclude", cadre_id, None)
 
-    services.match_run_reoptimise_request(run=run, requested_by=user)
+    match_run_reoptimise_request(run=run, requested_by=user)
 
     assert cadre_id not in _placed(run)
     assert not RunCandidate.objects.filter(run=run, cadre_id=cadre_id).exists()
@@ -162,7 +173,7 @@ def test_a_cadre_taken_out_of_the_pool_is_placed_nowhere(user: Any) -> None:
 def test_finalising_creates_secondments_and_locks_the_run(user: Any) -> None:
     run = _run(user)
 
-    services.match_run_finalise(run=run, finalised_by=user)
+    match_run_finalise(run=run, finalised_by=user)
 
     run.refresh_from_db()
     assert run.is_finalised
@@ -175,14 +186,14 @@ def test_finalising_creates_secondments_and_locks_the_run(user: Any) -> None:
 def test_a_finalised_run_is_never_edited(user: Any) -> None:
     run = _run(user)
     cadre_id, post_id = next(iter(_placed(run).items()))
-    services.match_run_finalise(run=run, finalised_by=user)
+    match_run_finalise(run=run, finalised_by=user)
 
-    with pytest.raises(services.FinaliseError, match="不能重复定案"):
-        services.match_run_finalise(run=run, finalised_by=user)
-    with pytest.raises(services.MatchRunLockedError, match="已定案"):
+    with pytest.raises(FinaliseError, match="不能重复定案"):
+        match_run_finalise(run=run, finalised_by=user)
+    with pytest.raises(MatchRunLockedError, match="已定案"):
         _decide(run, user, "forbid", cadre_id, post_id)
-    with pytest.raises(services.MatchRunLockedError):
-        services.match_run_reoptimise_request(run=run, requested_by=user)
+    with pytest.raises(MatchRunLockedError):
+        match_run_reoptimise_request(run=run, requested_by=user)
 
     assert Secondment.objects.count() == run.filled
     assert Decision.objects.count() == 0
@@ -193,8 +204,8 @@ def test_finalising_with_decisions_not_yet_reoptimised_is_refused(user: Any) -> 
     cadre_id, post_id = next(iter(_placed(run).items()))
     _decide(run, user, "forbid", cadre_id, post_id)
 
-    with pytest.raises(services.FinaliseError, match="重新优化"):
-        services.match_run_finalise(run=run, finalised_by=user)
+    with pytest.raises(FinaliseError, match="重新优化"):
+        match_run_finalise(run=run, finalised_by=user)
 
     assert Secondment.objects.count() == 0
 
@@ -202,15 +213,15 @@ def test_finalising_with_decisions_not_yet_reoptimised_is_refused(user: Any) -> 
 def test_a_second_finalised_run_must_supersede_the_first_with_a_reason(user: Any) -> None:
     program = factories.matching_program()
     first = _run(user, program=program)
-    services.match_run_finalise(run=first, finalised_by=user)
+    match_run_finalise(run=first, finalised_by=user)
     rival = _run(user, program=program)
 
-    with pytest.raises(services.FinaliseError, match="已有定案方案"):
-        services.match_run_finalise(run=rival, finalised_by=user)
-    with pytest.raises(services.MatchRunInputError, match="写明理由"):
+    with pytest.raises(FinaliseError, match="已有定案方案"):
+        match_run_finalise(run=rival, finalised_by=user)
+    with pytest.raises(MatchRunInputError, match="写明理由"):
         _run(user, program=program, supersedes=first)
     second = _run(user, program=program, supersedes=first, supersede_reason="一名干部调任")
-    services.match_run_finalise(run=second, finalised_by=user)
+    match_run_finalise(run=second, finalised_by=user)
 
     first.refresh_from_db()
     assert first.superseded_at is not None
@@ -225,10 +236,10 @@ def test_a_second_finalised_run_must_supersede_the_first_with_a_reason(user: Any
 def test_the_export_has_the_four_sheets_of_lianbing_match_with_the_placement(user: Any) -> None:
     run = _run(user)
 
-    export = services.match_export_create(run=run, created_by=user)
+    export = match_export_create(run=run, created_by=user)
 
     assert export.status == "done"
-    book = openpyxl.load_workbook(services.export_directory() / export.file_name, read_only=True)
+    book = openpyxl.load_workbook(export_directory() / export.file_name, read_only=True)
     assert book.sheetnames == ["干部选配平衡表", "配置方案", "评分明细", "未配置"]
     rows = [r for r in book["配置方案"].iter_rows(min_row=2, values_only=True) if len(r) > 1]
     placed_names = {r[1] for r in rows if str(r[0] or "").startswith("MC")}
@@ -238,13 +249,13 @@ def test_the_export_has_the_four_sheets_of_lianbing_match_with_the_placement(use
 def test_a_run_asked_to_cancel_stops_at_its_next_step(user: Any, settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     run = _run(user)
-    assert run.status == RunStatus.QUEUED
+    assert run.status == JobStatus.QUEUED
     # The request arrives while the worker is between steps.
     MatchRun.objects.filter(pk=run.pk).update(cancel_requested=True)
 
-    status = services.match_run_execute(run_id=run.pk)
+    status = match_run_execute(run_id=run.pk)
 
-    assert status == RunStatus.CANCELLED
+    assert status == JobStatus.CANCELLED
     assert not run.placements.exists()
 
 
@@ -254,10 +265,10 @@ def test_a_queued_run_cancelled_before_the_worker_starts_is_never_computed(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     run = _run(user)
 
-    services.match_run_cancel(run=run)
-    status = services.match_run_execute(run_id=run.pk)
+    match_run_cancel(run=run)
+    status = match_run_execute(run_id=run.pk)
 
-    assert status == RunStatus.CANCELLED
+    assert status == JobStatus.CANCELLED
     assert not run.placements.exists()
 
 
@@ -266,10 +277,10 @@ def test_the_database_worker_computes_an_enqueued_run(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     user = factories.staff_user()
     run = _run(user)
-    assert run.status == RunStatus.QUEUED
+    assert run.status == JobStatus.QUEUED
 
     call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
 
     run.refresh_from_db()
-    assert run.status == RunStatus.DONE
+    assert run.status == JobStatus.DONE
     assert run.placements.count() == run.filled == 3

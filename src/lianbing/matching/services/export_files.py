@@ -1,0 +1,98 @@
+"""The worker side of exports: write a run's workbook; delete those past their retention."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianbing.background.jobs import Failure, Job
+from lianbing.background.models import JobStatus
+from lianbing.xlsx.match_report import write_match_workbook
+
+from .. import adapters
+from ..models import MatchExport
+from .snapshots import decision_mask, decisions_in_stored_outcome, load_snapshot
+
+logger = logging.getLogger(__name__)
+
+
+EXPORT_DIR_NAME = "exports"
+
+
+def export_directory() -> Path:
+    return Path(settings.MEDIA_ROOT) / EXPORT_DIR_NAME
+
+
+def match_export_write(*, export_id: int, progress: Callable[[str], None] | None = None) -> str:
+    """Write a queued export's workbook; returns the final status."""
+    job = Job(MatchExport, export_id)
+    if not job.claim():
+        return job.status()
+    export = MatchExport.objects.select_related("run").get(pk=export_id)
+    run = export.run
+    with job.working(failure=_failure(export_id)):
+        snap = load_snapshot(run)
+        allowed, _pins = decision_mask(snap, decisions_in_stored_outcome(run), stored_outcome=True)
+        result = snap.result(adapters.match_params(run))
+        result = dataclasses.replace(
+            result, scores=dataclasses.replace(snap.matrix, allowed=allowed)
+        )
+        name = f"match-run-{run.pk}-export-{export.pk}.xlsx"
+        directory = export_directory()
+        directory.mkdir(parents=True, exist_ok=True)
+        write_match_workbook(result, directory / name, progress=progress or (lambda _: None))
+        job.finish(file_name=name)
+    # Each export also clears the workbooks past their retention period; the
+    # prune_files command does the same from cron. Pruning never fails an export.
+    try:
+        match_exports_prune()
+    except Exception:
+        logger.exception("pruning expired exports after export %s failed", export_id)
+    return job.status()
+
+
+def _failure(export_id: int) -> Callable[[Exception], Failure]:
+    def failure(exc: Exception) -> Failure:
+        logger.exception("export %s failed", export_id)
+        return Failure(
+            error=_("导出失败（%(error)s）。请重试；仍失败请联系系统管理员。")
+            % {"error": type(exc).__name__}
+        )
+
+    return failure
+
+
+def match_exports_prune(*, now: datetime.datetime | None = None) -> int:
+    """Delete the workbooks of exports finished before ``now`` minus the retention; returns how many.
+
+    Only finished (``done``) exports are touched: their file is deleted (a file
+    already gone is fine) and they become ``expired``, so the run page asks for
+    a new export instead of offering the download. Queued and running exports
+    are never touched, whatever their age. The retention is
+    ``settings.LIANBING_EXPORT_RETENTION_DAYS``.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.LIANBING_EXPORT_RETENTION_DAYS)
+    old = MatchExport.objects.filter(status=JobStatus.DONE, finished_at__lt=cutoff)
+    directory = export_directory()
+    removed: list[int] = []
+    for pk, file_name in old.values_list("pk", "file_name"):
+        try:
+            (directory / file_name).unlink(missing_ok=True)
+        except OSError:
+            # Left as it is (still downloadable) and tried again next time.
+            logger.exception("could not delete expired export %s (%s)", pk, file_name)
+            continue
+        removed.append(pk)
+    if not removed:
+        return 0
+    return MatchExport.objects.filter(pk__in=removed, status=JobStatus.DONE).update(
+        status=JobStatus.EXPIRED
+    )
