@@ -64,6 +64,10 @@ class Profile(models.Model):
         related_name="account",
     )
     must_change_password = models.BooleanField(_("首次登录须修改密码"), default=True)
+    # Set when an administrator sets the password, cleared when the holder picks
+    # their own: the holder is told who reset it and when.
+    password_reset_by = models.CharField(_("密码重置人"), max_length=150, blank=True)
+    password_reset_at = models.DateTimeField(_("密码重置时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["role", "user__username"]

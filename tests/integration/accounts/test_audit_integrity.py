@@ -71,9 +71,11 @@ def test_the_database_refuses_to_rewrite_an_audit_row_whatever_the_sql_verb(verb
 def test_replace_with_an_old_date_cannot_make_a_recent_row_deletable() -> None:
     event = audit.record(action=AuditAction.EXPORT, object_repr="x.xlsx")
     cols = ", ".join(_columns())
-    old = "SELECT " + ", ".join(
-        "'2020-01-01 00:00:00'" if c == "at" else c for c in _columns()
-    ) + f" FROM {TABLE} WHERE id = {event.pk}"
+    old = (
+        "SELECT "
+        + ", ".join("'2020-01-01 00:00:00'" if c == "at" else c for c in _columns())
+        + f" FROM {TABLE} WHERE id = {event.pk}"
+    )
 
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"REPLACE INTO {TABLE} ({cols}) {old}")
@@ -114,7 +116,7 @@ def _tamper(sql: str) -> None:
 
 
 def test_audit_verify_names_the_row_whose_content_was_changed_by_the_owner() -> None:
-    first, second, third = _three_rows()
+    _first, second, _third = _three_rows()
 
     _tamper(f"UPDATE {TABLE} SET object_repr = 'harmless.xlsx' WHERE id = {second.pk}")
 
@@ -123,7 +125,7 @@ def test_audit_verify_names_the_row_whose_content_was_changed_by_the_owner() -> 
 
 
 def test_audit_verify_names_the_row_after_one_the_owner_deleted() -> None:
-    first, second, third = _three_rows()
+    _first, second, third = _three_rows()
 
     _tamper(f"DELETE FROM {TABLE} WHERE id = {second.pk}")
 
@@ -132,7 +134,7 @@ def test_audit_verify_names_the_row_after_one_the_owner_deleted() -> None:
 
 
 def test_a_row_rewritten_with_a_recomputed_hash_still_breaks_the_next_link() -> None:
-    first, second, third = _three_rows()
+    _first, second, third = _three_rows()
     values = AuditEvent.objects.values(*audit_chain.FIELDS).get(pk=second.pk)
     values["object_repr"] = "harmless.xlsx"
     forged = audit_chain.row_hash(values, second.prev_hash)
@@ -182,9 +184,11 @@ def test_the_application_role_cannot_disable_the_guard_grant_itself_rights_or_up
         cursor.execute(f'GRANT USAGE ON SEQUENCE {TABLE}_id_seq TO "{role}"')
     try:
         with _as_role(role) as app:
-            app.execute(f"INSERT INTO {TABLE} (at, username, role, action, object_type, "
-                        "object_id, object_repr, result, path, detail, prev_hash, row_hash) "
-                        "VALUES (now(), 'app', '', 'export', '', '', '', 'success', '', '', '', '')")
+            app.execute(
+                f"INSERT INTO {TABLE} (at, username, role, action, object_type, "
+                "object_id, object_repr, result, path, detail, prev_hash, row_hash) "
+                "VALUES (now(), 'app', '', 'export', '', '', '', 'success', '', '', '', '')"
+            )
             for sql in (
                 f"ALTER TABLE {TABLE} DISABLE TRIGGER ALL",
                 f"DROP TRIGGER {TABLE}_guard_rows ON {TABLE}",
