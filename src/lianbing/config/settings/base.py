@@ -204,9 +204,17 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Static files are public: FILE_UPLOAD_PERMISSIONS (0600) is for data, not for them.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded workbooks hold cadres' personal data: owner-only whatever the umask
+# (accounts/files.py does the same for the database, backups and the folders).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Files under MEDIA_ROOT that hold cadres' personal data are deleted once their
 # purpose is served, as the Personal Information Protection Law (个人信息保护法,
