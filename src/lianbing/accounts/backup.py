@@ -196,9 +196,7 @@ def _export_discarded(path: Path, kept: set[int], using: str) -> RestoreReport:
         writer = csv.writer(handle)
         writer.writerow(fields)
         for row in rows:
-            writer.writerow(
-                [v.isoformat() if isinstance(v, datetime.datetime) else v for v in row]
-            )
+            writer.writerow([v.isoformat() if isinstance(v, datetime.datetime) else v for v in row])
     return RestoreReport(len(rows), target)
 
 
