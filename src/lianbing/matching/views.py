@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lianbing.accounts.models import Role
 from lianbing.accounts.policy import require_roles
+from lianbing.accounts.text_limits import first_error
 
 from . import selectors, services
 from .access import access_match_export, access_match_run, access_matching
@@ -145,7 +146,7 @@ def decision_create(request: HttpRequest, run_id: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     error = ""
     if not form.is_valid():
-        error = _("请求不完整，请刷新页面后重试。")
+        error = first_error(form, "reason") or _("请求不完整，请刷新页面后重试。")
     else:
         try:
             services.decision_record(
@@ -193,7 +194,7 @@ def decision_withdraw(request: HttpRequest, run_id: int, decision_id: int) -> Ht
     form = DecisionWithdrawForm(request.POST)
     error = notice = ""
     if not form.is_valid():
-        error = _("请求不完整，请刷新页面后重试。")
+        error = first_error(form, "reason") or _("请求不完整，请刷新页面后重试。")
     else:
         try:
             decision = services.decision_withdraw(
