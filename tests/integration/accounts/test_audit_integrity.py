@@ -212,3 +212,37 @@ def test_the_application_role_cannot_disable_the_guard_grant_itself_rights_or_up
         with connection.cursor() as cursor:
             cursor.execute(f'DROP OWNED BY "{role}"')
             cursor.execute(f'DROP ROLE "{role}"')
+
+
+# --------------------------------------------------------------------- the migration
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_chains_existing_rows_and_can_be_reversed() -> None:
+    from django.db.migrations.executor import MigrationExecutor
+
+    def columns() -> set[str]:
+        with connection.cursor() as cursor:
+            return {c.name for c in connection.introspection.get_table_description(cursor, TABLE)}
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("accounts")[0][1]
+    call_command("migrate", "accounts", "0002", verbosity=0)
+    try:
+        without = columns()
+        with connection.cursor() as cursor:
+            for k in range(3):
+                cursor.execute(
+                    f"INSERT INTO {TABLE} (at, username, role, action, object_type, object_id, "
+                    "object_repr, result, path, detail) "
+                    "VALUES (%s, 'old', '', 'export', '', '', %s, 'success', '', '')",
+                    ["2026-11-01 08:00:00+00:00", f"old-{k}.xlsx"],
+                )
+    finally:
+        call_command("migrate", "accounts", latest, verbosity=0)
+
+    rows = list(AuditEvent.objects.order_by("id"))
+    assert "row_hash" not in without
+    assert [r.prev_hash for r in rows[1:]] == [r.row_hash for r in rows[:-1]]
+    call_command("audit_verify")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET detail = 'changed'")
