@@ -40,4 +40,3 @@ def test_a_text_at_the_limit_passes_the_length_check(
     form.is_valid()
 
     assert field not in form.errors
-
