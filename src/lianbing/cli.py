@@ -230,13 +230,20 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if answer.strip().lower() != "yes":
             print("已取消，数据库未改动。")
             return 1
+    import getpass
+
     try:
-        backup_restore(path=Path(args.file))
+        report = backup_restore(path=Path(args.file), by=getpass.getuser())
     except BackupError as exc:
         print(f"恢复失败：{exc}", file=sys.stderr)
         return 1
     rows = sum(table_row_counts().values())
     print(f"已从 {args.file} 恢复（{rows} 行）。")
+    if report.discarded_file is not None:
+        print(
+            f"备份之后写入的审计记录 {report.discarded} 条已导出到 {report.discarded_file}，"
+            "恢复本身已记入审计日志。"
+        )
     return 0
 
 

@@ -1,7 +1,9 @@
 """The admin site belongs to the system administrator (三员分立).
 
 The system administrator manages accounts (create, deactivate, reset
-passwords) but cannot grant roles: ``Profile.role`` and the superuser and staff
+passwords; each recorded in the audit trail, and a reset password must be
+changed by its holder at the next sign-in) but cannot grant roles, nor reset
+another administrator's password: ``Profile.role`` and the superuser and staff
 flags are read-only to them. Roles are granted by the security administrator
 on their own page; the audit trail is not in the admin at all.
 """
@@ -10,11 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
+from . import services
 from .models import Profile, Role
 from .roles import roles_of
 
@@ -41,7 +47,18 @@ class ProfileAdmin(admin.ModelAdmin[Profile]):
     def get_readonly_fields(self, request: HttpRequest, obj: Profile | None = None) -> Any:
         if request.user.is_superuser:
             return ()
-        return ("user", "role", "unit", "mentor", "cadre")
+        # The "must change password" gate is armed by a reset and lifted only by
+        # the holder choosing a password: never switched off by hand.
+        return (
+            "user",
+            "role",
+            "unit",
+            "mentor",
+            "cadre",
+            "must_change_password",
+            "password_reset_by",
+            "password_reset_at",
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_superuser)
@@ -50,7 +67,6 @@ class ProfileAdmin(admin.ModelAdmin[Profile]):
         return _is_system_admin(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # The system admin may only re-arm "must change password" after a reset.
         return _is_system_admin(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -71,6 +87,35 @@ class AccountAdmin(UserAdmin):  # type: ignore[type-arg]
         if not request.user.is_superuser:
             fields += ["is_superuser", "is_staff", "groups", "user_permissions", "last_login"]
         return fields
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Set a password for someone: re-armed "must change", holder told, audited."""
+        user = self.get_object(request, unquote(id))
+        if user is not None and not services.account_password_reset_allowed(
+            user=user, by=request.user
+        ):
+            raise PermissionDenied(str(services.PasswordResetRefused()))
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302 and user is not None:
+            services.account_password_reset(user=user, by=request.user)
+            if user.pk != request.user.pk:
+                messages.info(request, _("该账号下次登录时须修改密码；已记入审计日志。"))
+        return response
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.account_admin_saved(
+            user=obj,
+            created=not change,
+            changed=[] if not change else list(form.changed_data),
+            by=request.user,
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.account_admin_deleted(user=obj, by=request.user)
+        super().delete_model(request, obj)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_system_admin(request)

@@ -9,7 +9,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与权限")
 
     def ready(self) -> None:
-        from . import audit, checks, signals
+        from django.db.backends.signals import connection_created
+
+        from . import audit, checks, files, signals
 
         if not checks.defusedxml_active():
             # Refuse to start rather than parse uploaded workbooks unprotected.
@@ -22,3 +24,5 @@ class AccountsConfig(AppConfig):
                 "LIANBING_AUDITED_MODELS 中有未知模型：" + "、".join(unknown)
             )
         signals.connect_axes()
+        connection_created.connect(files.secure_sqlite_file, dispatch_uid="lianbing-sqlite-0600")
+        files.secure_data_dirs()

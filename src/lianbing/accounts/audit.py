@@ -1,7 +1,8 @@
 """Recording the audit trail (审计日志).
 
 What is recorded:
-- every create, update and delete of a tracked model, through signals. The
+- every create, update and delete of a tracked model, through signals; an
+  update names the fields it changed (names only: some hold personal data). The
   tracked models are ``settings.LIANBING_AUDITED_MODELS`` (``"app_label.Model"``)
   plus any an app adds with :func:`register` in its ``AppConfig.ready``;
 - every view of an object page decorated with :func:`audited_view`;
@@ -28,7 +29,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import Http404
 
 from .addresses import client_ip
@@ -118,10 +119,44 @@ def record(
     )
 
 
+#: Attribute on a saved instance: the fields its update changed (set before the save).
+_CHANGED = "_lianbing_audit_changed"
+
+
+def _on_pre_save(sender: type[models.Model], instance: models.Model, **kw: Any) -> None:
+    """Note which fields an update changes, so its audit row can name them."""
+    if kw.get("raw") or instance._state.adding or instance.pk is None:
+        return
+    fields = [f for f in sender._meta.concrete_fields if not f.primary_key]
+    update_fields = kw.get("update_fields")
+    if update_fields is not None:
+        fields = [f for f in fields if f.name in update_fields or f.attname in update_fields]
+    old = (
+        sender._base_manager.using(kw.get("using"))
+        .filter(pk=instance.pk)
+        .values(*[f.attname for f in fields])
+        .first()
+    )
+    if old is None:
+        return
+    changed = [
+        str(f.verbose_name) for f in fields if old[f.attname] != getattr(instance, f.attname)
+    ]
+    setattr(instance, _CHANGED, changed)
+
+
 def _on_save(sender: type[models.Model], instance: models.Model, created: bool, **kw: Any) -> None:
     if kw.get("raw"):
         return  # fixtures loaded with loaddata are not user actions
-    record(action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=instance)
+    if created:
+        record(action=AuditAction.CREATE, obj=instance)
+        return
+    # Names only, never values: some fields hold encrypted personal data.
+    changed = instance.__dict__.pop(_CHANGED, None)
+    detail = (
+        "" if changed is None else ("修改字段：" + "、".join(changed) if changed else "未改动字段")
+    )
+    record(action=AuditAction.UPDATE, obj=instance, detail=detail)
 
 
 def _on_delete(sender: type[models.Model], instance: models.Model, **kw: Any) -> None:
@@ -133,6 +168,7 @@ def register(model: type[models.Model]) -> None:
     if model in _registered:
         return
     uid = f"lianbing-audit-{model._meta.label}"
+    pre_save.connect(_on_pre_save, sender=model, dispatch_uid=uid + "-pre-save", weak=False)
     post_save.connect(_on_save, sender=model, dispatch_uid=uid + "-save", weak=False)
     post_delete.connect(_on_delete, sender=model, dispatch_uid=uid + "-delete", weak=False)
     _registered.add(model)

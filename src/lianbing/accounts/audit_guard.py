@@ -2,7 +2,11 @@
 
 The model and its queryset already refuse every write but an insert; these
 triggers make the database refuse too, for any connection, superusers
-included. Rows older than the retention period (180 days) may be deleted, so
+included. On SQLite, ``REPLACE`` / ``INSERT OR REPLACE`` resolve a conflict
+by deleting the old row without firing DELETE triggers, so an insert that
+names an existing id is refused before conflict resolution can start
+(``INSERT ... ON CONFLICT DO UPDATE`` is refused by the same trigger, and by
+the UPDATE one). Rows older than the retention period (180 days) may be deleted, so
 ``prune_audit`` can keep the table bounded. On PostgreSQL the migration also
 revokes UPDATE, DELETE and TRUNCATE on the table from the role that runs it
 (the application's role) and from PUBLIC.
@@ -21,6 +25,11 @@ _SQLITE_INSTALL = [
     BEGIN SELECT RAISE(ABORT, 'audit trail is append-only: UPDATE refused'); END
     """,
     f"""
+    CREATE TRIGGER IF NOT EXISTS {TABLE}_no_replace BEFORE INSERT ON {TABLE}
+    WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM {TABLE} WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'audit trail is append-only: REPLACE refused'); END
+    """,
+    f"""
     CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE}
     WHEN OLD.at > datetime('now', '-{RETENTION_DAYS} days')
     BEGIN SELECT RAISE(ABORT, 'audit trail is append-only: DELETE refused'); END
@@ -28,6 +37,7 @@ _SQLITE_INSTALL = [
 ]
 _SQLITE_UNINSTALL = [
     f"DROP TRIGGER IF EXISTS {TABLE}_no_update",
+    f"DROP TRIGGER IF EXISTS {TABLE}_no_replace",
     f"DROP TRIGGER IF EXISTS {TABLE}_no_delete",
 ]
 
@@ -59,6 +69,22 @@ _PG_DROP_TRIGGERS = [
 PG_REVOKE = [
     f"REVOKE UPDATE, DELETE, TRUNCATE ON {TABLE} FROM PUBLIC",
     f"REVOKE UPDATE, DELETE, TRUNCATE ON {TABLE} FROM CURRENT_USER",
+    # An application role given rights by ALTER DEFAULT PRIVILEGES (docs/security.md)
+    # received UPDATE/DELETE with the table: take them back from every grantee.
+    f"""
+    DO $$
+    DECLARE grantee_name text;
+    BEGIN
+      FOR grantee_name IN
+        SELECT DISTINCT grantee FROM information_schema.role_table_grants
+        WHERE table_name = '{TABLE}' AND grantee <> 'PUBLIC'
+          AND privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE')
+      LOOP
+        EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON {TABLE} FROM %I', grantee_name);
+      END LOOP;
+    END
+    $$
+    """,
 ]
 _PG_GRANT_BACK = [f"GRANT UPDATE, DELETE, TRUNCATE ON {TABLE} TO CURRENT_USER"]
 

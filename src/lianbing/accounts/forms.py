@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +53,28 @@ class OtpTokenForm(forms.Form):
     )
 
 
+class CadreByCodeField(forms.CharField):
+    """A cadre named by its 编号: the page never lists the cadres' names.
+
+    The security administrator may not read cadre profiles; a drop-down of
+    every cadre would show them the whole register's names anyway.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=32, **kwargs)
+
+    def clean(self, value: Any) -> Cadre | None:
+        code = super().clean(value).strip()
+        if not code:
+            return None
+        cadre = Cadre.objects.filter(code=code).first()
+        if cadre is None:
+            raise forms.ValidationError(
+                _("找不到编号为“%(code)s”的干部：请向干部科核对编号。"), params={"code": code}
+            )
+        return cadre
+
+
 class RoleGrantForm(forms.Form):
     user = forms.ModelChoiceField(label=_("账号"), queryset=get_user_model().objects.none())
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
@@ -60,9 +84,7 @@ class RoleGrantForm(forms.Form):
     mentor = forms.ModelChoiceField(
         label=_("导师（练兵导师）"), queryset=Mentor.objects.all(), required=False
     )
-    cadre = forms.ModelChoiceField(
-        label=_("干部（练兵干部）"), queryset=Cadre.objects.all(), required=False
-    )
+    cadre = CadreByCodeField(label=_("干部编号（练兵干部）"), required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

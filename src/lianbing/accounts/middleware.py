@@ -108,6 +108,8 @@ class AccountGateMiddleware:
         }
     )
 
+    OTP_PENDING_EXEMPT = frozenset({"logout", "accounts:otp_verify", "javascript-catalog"})
+
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
@@ -121,10 +123,16 @@ class AccountGateMiddleware:
         if not user.is_authenticated:
             return None
         match = getattr(request, "resolver_match", None)
-        if match is not None and match.view_name in self.EXEMPT:
-            return None
+        view_name = match.view_name if match is not None else ""
+        # Before the second step only the code page and signing out open: the
+        # password page would let a stolen password replace itself, and the
+        # set-up page would let it enrol a new device in place of the owner's.
         if request.session.get(OTP_PENDING):
+            if view_name in self.OTP_PENDING_EXEMPT:
+                return None
             return HttpResponseRedirect(reverse("accounts:otp_verify"))
+        if view_name in self.EXEMPT:
+            return None
         if (
             getattr(settings, "LIANBING_OTP_REQUIRED_FOR_ADMINS", False)
             and roles_of(user) & ADMIN_ROLES

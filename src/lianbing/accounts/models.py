@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +64,10 @@ class Profile(models.Model):
         related_name="account",
     )
     must_change_password = models.BooleanField(_("首次登录须修改密码"), default=True)
+    # Set when an administrator sets the password, cleared when the holder picks
+    # their own: the holder is told who reset it and when.
+    password_reset_by = models.CharField(_("密码重置人"), max_length=150, blank=True)
+    password_reset_at = models.DateTimeField(_("密码重置时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["role", "user__username"]
@@ -102,6 +106,11 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("退出")
     ACCESS = "access", _("访问页面")
     GRANT = "grant", _("授予角色")
+    LOGIN_PENDING = "login_pending", _("密码正确，待两步验证")
+    OTP_SETUP = "otp_setup", _("启用两步验证")
+    OTP_FAILED = "otp_failed", _("两步验证失败")
+    PASSWORD_RESET = "password_reset", _("管理员重置密码")
+    RESTORE = "restore", _("恢复备份")
 
 
 class AuditResult(models.TextChoices):
@@ -131,6 +140,10 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update_or_create(self, *args: object, **kwargs: object) -> tuple[AuditEvent, bool]:
         raise AuditTrailImmutableError
 
+    def bulk_create(self, *args: object, **kwargs: object) -> list[AuditEvent]:
+        # Rows are chained one by one (AuditEvent.save); a bulk insert would skip the chain.
+        raise AuditTrailImmutableError
+
 
 class AuditEvent(models.Model):
     """One line of the audit trail (审计日志); written once, never changed.
@@ -151,6 +164,8 @@ class AuditEvent(models.Model):
     address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
     path = models.CharField(_("页面"), max_length=300, blank=True)
     detail = models.CharField(_("说明"), max_length=500, blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(_("哈希"), max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -174,7 +189,25 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AuditTrailImmutableError
-        super().save(*args, **kwargs)
+        # Chaining lives here, not in a service, because every insert must be
+        # chained whoever makes it; the lock keeps two inserts off one predecessor.
+        from . import audit_chain
+
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            audit_chain.lock(connections[using])
+            last = (
+                type(self)
+                .objects.using(using)
+                .order_by("-id")
+                .values_list("row_hash", flat=True)
+                .first()
+            )
+            self.prev_hash = last or audit_chain.GENESIS
+            self.row_hash = audit_chain.row_hash(
+                {name: getattr(self, name) for name in audit_chain.FIELDS}, self.prev_hash
+            )
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditTrailImmutableError

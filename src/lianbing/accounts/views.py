@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
-from django_otp import match_token
 
 from . import selectors, services
 from .export import audit_workbook
@@ -94,14 +93,16 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in for an account with a confirmed device."""
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["token"].strip())
-        if device is None:
-            form.add_error(
-                "token", _("验证码不正确或已过期，请查看验证器中最新的 6 位数字后重试。")
+        try:
+            device = services.otp_sign_in_verify(
+                user=request.user, token=form.cleaned_data["token"]
             )
+        except services.OtpTokenError as exc:
+            form.add_error("token", str(exc))
         else:
             otp_login(request, device)
             request.session.pop(OTP_PENDING, None)
+            services.sign_in_completed(user=request.user, second_factor=True)
             target = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
                 target = reverse("accounts:home")
@@ -151,7 +152,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
     form = RoleGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.role_grant(**form.cleaned_data)
+            services.role_grant(**form.cleaned_data, granted_by=request.user)
         except services.RoleGrantError as exc:
             form.add_error(None, str(exc))
         else:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lianbing.accounts.text_limits import REASON_MAX, free_text
 from lianbing.demand.models import Post, Program
 from lianbing.engine import pipeline, scoring, taxonomy
 from lianbing.people.models import Cadre
@@ -76,8 +77,11 @@ class MatchRunForm(forms.Form):
         required=False,
         empty_label=_("（不取代）"),
     )
-    supersede_reason = forms.CharField(
-        label=_("取代理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    supersede_reason = free_text(
+        _("取代理由"),
+        max_length=REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -133,14 +137,14 @@ class DecisionForm(forms.Form):
     kind = forms.ChoiceField(choices=DecisionKind.choices)
     cadre = forms.IntegerField()
     post = forms.IntegerField(required=False)
-    reason = forms.CharField(
-        label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    reason = free_text(
+        _("理由"), max_length=REASON_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class DecisionWithdrawForm(forms.Form):
     # Blank is let through so the service answers with its message.
-    reason = forms.CharField(label=_("撤销的理由"), required=False)
+    reason = free_text(_("撤销的理由"), max_length=REASON_MAX, required=False)
     #: The post of the pair panel the request comes from; absent from the run page.
     return_post = forms.IntegerField(required=False)
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lianbing.accounts.models import Role
 from lianbing.accounts.policy import require_roles
+from lianbing.accounts.text_limits import first_error
 from lianbing.background.models import JobStatus
 from lianbing.background.views import job_cancel_response, job_status_response
 
@@ -146,7 +147,7 @@ def decision_create(request: HttpRequest, run_id: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     error = ""
     if not form.is_valid():
-        error = _("请求不完整，请刷新页面后重试。")
+        error = first_error(form, "reason") or _("请求不完整，请刷新页面后重试。")
     else:
         try:
             decisions.decision_record(
@@ -194,7 +195,7 @@ def decision_withdraw(request: HttpRequest, run_id: int, decision_id: int) -> Ht
     form = DecisionWithdrawForm(request.POST)
     error = notice = ""
     if not form.is_valid():
-        error = _("请求不完整，请刷新页面后重试。")
+        error = first_error(form, "reason") or _("请求不完整，请刷新页面后重试。")
     else:
         try:
             decision = decisions.decision_withdraw(

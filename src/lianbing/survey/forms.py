@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lianbing.accounts.text_limits import REASON_MAX, free_text
 from lianbing.demand.models import Program
 from lianbing.engine import taxonomy
 
@@ -29,14 +30,14 @@ class DemandForm(forms.Form):
     title = forms.CharField(
         label=_("岗位名称"), max_length=100, required=False, widget=forms.TextInput(attrs=_TEXT)
     )
-    key_task = forms.CharField(
-        label=_("重点任务"), required=False, widget=forms.Textarea(attrs={**_TEXT, "rows": 3})
+    key_task = free_text(
+        _("重点任务"), required=False, widget=forms.Textarea(attrs={**_TEXT, "rows": 3})
     )
-    duties = forms.CharField(
-        label=_("岗位职责"), required=False, widget=forms.Textarea(attrs={**_TEXT, "rows": 2})
+    duties = free_text(
+        _("岗位职责"), required=False, widget=forms.Textarea(attrs={**_TEXT, "rows": 2})
     )
-    expertise_needed = forms.CharField(
-        label=_("所需专长"), required=False, widget=forms.TextInput(attrs=_TEXT)
+    expertise_needed = free_text(
+        _("所需专长"), max_length=REASON_MAX, required=False, widget=forms.TextInput(attrs=_TEXT)
     )
     tags = forms.CharField(
         label=_("专长标签"),
@@ -112,8 +113,11 @@ class DemandForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(
-        label=_("退回意见"), required=False, widget=forms.Textarea(attrs={**_TEXT, "rows": 2})
+    comment = free_text(
+        _("退回意见"),
+        max_length=REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={**_TEXT, "rows": 2}),
     )
 
 
@@ -132,8 +136,8 @@ class RoundForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    note = forms.CharField(
-        label=_("填报说明"), required=False, widget=forms.Textarea(attrs={**_TEXT, "rows": 2})
+    note = free_text(
+        _("填报说明"), required=False, widget=forms.Textarea(attrs={**_TEXT, "rows": 2})
     )
 
     def __init__(self, *args: Any, programs: Any = None, **kwargs: Any) -> None:

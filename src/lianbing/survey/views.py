@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lianbing.accounts.models import Role
 from lianbing.accounts.policy import require_roles
+from lianbing.accounts.text_limits import first_error
 from lianbing.engine import taxonomy
 from lianbing.engine.suggest import Suggestion
 
@@ -293,7 +294,9 @@ def demand_review(request: HttpRequest, demand_id: int) -> HttpResponse:
             messages.success(request, _("已采纳需求“%(title)s”。") % {"title": demand.title})
         elif action == "return":
             form = ReturnForm(request.POST)
-            form.is_valid()
+            if not form.is_valid():
+                messages.error(request, first_error(form, "comment"))
+                return redirect(demand)
             demand = services.demand_return(
                 demand=demand, comment=form.cleaned_data.get("comment", "")
             )

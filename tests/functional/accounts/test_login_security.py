@@ -247,3 +247,43 @@ def test_argon2_is_the_first_password_hasher_outside_the_test_suite() -> None:
     from lianbing.config.settings import base
 
     assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_one_address_trying_many_accounts_is_locked_beside_the_per_account_lock() -> None:
+    from django.conf import settings
+
+    factories.account(Role.STAFF, username="ganbuke")
+    sprayer = Client(REMOTE_ADDR="10.0.0.66")
+    limit = settings.LIANBING_ADDRESS_FAILURE_LIMIT
+    for k in range(limit):
+        # Two tries per account: never near any one account's own limit of 5.
+        _login(sprayer, f"guess{k // 2}", "Password-1")
+
+    refused = _login(sprayer, "ganbuke", GOOD)
+    elsewhere = _login(Client(REMOTE_ADDR="10.0.0.67"), "ganbuke", GOOD)
+
+    assert refused.status_code == 429
+    assert "_auth_user_id" not in sprayer.session
+    assert elsewhere.status_code == 302
+
+
+def test_a_few_failures_on_several_accounts_do_not_lock_the_address() -> None:
+    factories.account(Role.STAFF, username="ganbuke")
+    office = Client(REMOTE_ADDR="10.0.0.68")
+    for k in range(6):
+        _login(office, f"colleague{k}", "Password-1")
+
+    assert _login(office, "ganbuke", GOOD).status_code == 302
+
+
+def test_two_step_sign_in_is_compulsory_for_administrators_in_production() -> None:
+    from tests.functional.accounts.test_deploy_and_backup import PROD_ENV, _manage
+
+    done = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.LIANBING_OTP_REQUIRED_FOR_ADMINS)",
+        env=PROD_ENV,
+    )
+
+    assert done.stdout.strip().splitlines()[-1] == "True", done.stderr

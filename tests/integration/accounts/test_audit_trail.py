@@ -148,3 +148,27 @@ def test_the_database_refuses_truncate() -> None:
         cursor.execute(f"TRUNCATE {TABLE}")
 
     assert AuditEvent.objects.count() >= 1
+
+
+def test_an_update_row_names_the_fields_that_changed_and_no_values() -> None:
+    unit = factories.unit(kind="town")
+    mentor = people_services.mentor_create(code="M2", name="王导师", unit=unit)
+
+    mentor.position = "副镇长"
+    mentor.save()
+
+    event = AuditEvent.objects.get(action=AuditAction.UPDATE, object_type="people.Mentor")
+    assert event.detail.startswith("修改字段：")
+    assert str(type(mentor)._meta.get_field("position").verbose_name) in event.detail
+    assert "姓名" not in event.detail
+    assert "副镇长" not in event.detail
+
+
+def test_an_update_that_changes_nothing_says_so() -> None:
+    unit = factories.unit(kind="town")
+    mentor = people_services.mentor_create(code="M3", name="赵导师", unit=unit)
+
+    mentor.save()
+
+    event = AuditEvent.objects.get(action=AuditAction.UPDATE, object_type="people.Mentor")
+    assert event.detail == "未改动字段"

@@ -141,7 +141,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Account lock (django-axes): 5 failures for one account from one address lock
-# that account at that address for 30 minutes; other accounts are unaffected.
+# that account at that address for 30 minutes; other accounts are unaffected
+# until the address's own cap (below) is reached.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -149,6 +150,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "lianbing.accounts.addresses.axes_client_ip"
 AXES_VERBOSE = False
+# Beside the per-account lock: 20 failures from one address across all accounts
+# within the cool-off lock the address itself (accounts/lockout.py).
+AXES_HANDLER = "lianbing.accounts.lockout.AddressCapHandler"
+LIANBING_ADDRESS_FAILURE_LIMIT = 20
 #: Reverse proxies whose X-Forwarded-For is believed (addresses, comma-separated in env).
 LIANBING_TRUSTED_PROXIES = [
     p.strip() for p in os.environ.get("LIANBING_TRUSTED_PROXIES", "").split(",") if p.strip()
@@ -161,7 +166,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Two-step sign-in (TOTP) for administrators; set True to make it compulsory.
+# Two-step sign-in (TOTP) for administrators: optional here (demo, tests), compulsory in prod.py.
 LIANBING_OTP_REQUIRED_FOR_ADMINS = False
 OTP_TOTP_ISSUER = "练兵台"
 
@@ -204,9 +209,17 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Static files are public: FILE_UPLOAD_PERMISSIONS (0600) is for data, not for them.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded workbooks hold cadres' personal data: owner-only whatever the umask
+# (accounts/files.py does the same for the database, backups and the folders).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Files under MEDIA_ROOT that hold cadres' personal data are deleted once their
 # purpose is served, as the Personal Information Protection Law (个人信息保护法,

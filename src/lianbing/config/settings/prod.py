@@ -9,7 +9,10 @@ of the reverse proxies whose X-Forwarded-For is believed),
 ``LIANBING_EXPORT_RETENTION_DAYS`` and ``LIANBING_UPLOAD_RETENTION_DAYS`` (days
 exported and uploaded workbooks are kept), ``LIANBING_STALE_WORK_MINUTES``
 (minutes after which a running background job is taken to have lost its
-worker); defaults in ``base``.
+worker), ``LIANBING_OTP_REQUIRED_FOR_ADMINS=0`` to make two-step sign-in
+optional for administrators (compulsory by default), ``LIANBING_EMAIL_HOST``,
+``LIANBING_EMAIL_PORT`` and ``LIANBING_EMAIL_FROM`` (the mail relay for
+password-reset notices); defaults in ``base``.
 """
 
 from __future__ import annotations
@@ -59,6 +62,19 @@ LIANBING_UPLOAD_RETENTION_DAYS = _positive_int_from_env(
 )
 LIANBING_STALE_WORK_MINUTES = _positive_int_from_env(
     "LIANBING_STALE_WORK_MINUTES", _BASE_STALE_WORK_MINUTES, "分钟数"
+)
+
+# Mail (the notice to an account whose password an administrator set): an
+# intranet relay; a failure to send is logged and noted in the audit row.
+EMAIL_HOST = os.environ.get("LIANBING_EMAIL_HOST", "localhost").strip() or "localhost"
+EMAIL_PORT = _positive_int_from_env("LIANBING_EMAIL_PORT", 25, "端口号")
+DEFAULT_FROM_EMAIL = os.environ.get("LIANBING_EMAIL_FROM", "lianbing@localhost")
+EMAIL_TIMEOUT = 10
+
+# Two-step sign-in is compulsory for the three administrators in production;
+# LIANBING_OTP_REQUIRED_FOR_ADMINS=0 switches it off (not advised).
+LIANBING_OTP_REQUIRED_FOR_ADMINS = (
+    os.environ.get("LIANBING_OTP_REQUIRED_FOR_ADMINS", "1").strip() != "0"
 )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
