@@ -170,8 +170,14 @@ def test_the_balance_table_of_the_demo_makes_a_constant_number_of_queries(staff:
         response = staff.get(reverse("matching:balance", args=[big.pk]))
 
     assert response.content.decode().count("<tr data-post=") == 100
-    assert len(demo_queries) == len(small_queries)
-    assert len(demo_queries) <= 12
+    # The idle-timeout mark is saved at most once a minute, whenever the clock
+    # says so; the page's own queries are what must not grow.
+    assert _page_queries(demo_queries) == _page_queries(small_queries)
+    assert _page_queries(demo_queries) <= 12
+
+
+def _page_queries(captured: CaptureQueriesContext) -> int:
+    return sum("django_session" not in query["sql"] for query in captured.captured_queries)
 
 
 def test_opening_a_pair_shows_the_explanation_both_profiles_and_the_radar(
