@@ -34,7 +34,11 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
+from lianbing.engine import shortcomings as shortcoming_map
 from lianbing.engine import taxonomy, text
+from lianbing.engine.footing import Contributions, Footing, fit_footing
+from lianbing.engine.footing import combine as _combine
+from lianbing.engine.footing import contributions as _contributions
 from lianbing.engine.profiles import CadreProfile, PostProfile
 
 # Reason codes for pairs that are not allowed (stored in ScoreMatrix.forbidden_reason).
@@ -51,18 +55,26 @@ FORBIDDEN_REASON_TEXT: Final[dict[int, str]] = {
 }
 
 #: Sub-weights of the fit component (sum 1). Abilities and expertise text carry
-#: most of "发挥专长"; the category is a coarse signal (five classes) and
-#: relevant experience refines the text match on the key tasks.
+#: most of "发挥专长"; the category is evidence, not a gate (five coarse classes,
+#: often derived): agreement adds 5 points, disagreement costs nothing beyond
+#: that, so expertise and tasks decide; relevant experience refines the text
+#: match on the key tasks.
 FIT_PARTS: Final[dict[str, float]] = {
     "ability": 0.40,
-    "expertise": 0.35,
-    "category": 0.15,
-    "experience": 0.10,
+    "expertise": 0.40,
+    "category": 0.05,
+    "experience": 0.15,
 }
 
+#: Expertise text score (``100 * sqrt(cos)``) from which shared terms count as a
+#: clear expertise match (以事择人 tier, see :mod:`footing`).
+CLEAR_TEXT: Final[float] = 25.0
+
 #: Sub-weights of the development component when the cadre states 短板 text;
-#: without it the ability part stands alone.
-DEVELOPMENT_PARTS: Final[dict[str, float]] = {"ability": 0.5, "text": 0.5}
+#: without it the ability part stands alone. ``needs`` is the coverage of the
+#: needs the 短板 states (:mod:`shortcomings`); when none is recognised its
+#: share goes to the other two in proportion.
+DEVELOPMENT_PARTS: Final[dict[str, float]] = {"needs": 0.5, "ability": 0.3, "text": 0.2}
 
 #: Number of lowest abilities treated as the cadre's weaknesses.
 WEAK_ABILITY_COUNT: Final[int] = 2
@@ -186,6 +198,10 @@ class ScoreMatrix:
     ``fit``, ``development``, ``complement`` and ``total`` are float32 in
     [0, 100]; ``allowed`` is False for a forbidden pair and
     ``forbidden_reason`` holds its reason code (``ALLOWED`` when allowed).
+    ``tier`` is the expertise tier of each pair (:data:`footing.CLEAR_MATCH`,
+    ``SOME_MATCH``, ``NO_MATCH``) and ``footing`` how the components were put
+    on the common scale; both are None for a matrix rebuilt from stored
+    components only.
     """
 
     fit: NDArray[np.float32]
@@ -194,6 +210,13 @@ class ScoreMatrix:
     total: NDArray[np.float32]
     allowed: NDArray[np.bool_]
     forbidden_reason: NDArray[np.int8]
+    tier: NDArray[np.int8] | None = None
+    footing: Footing | None = None
+
+    @property
+    def effective_weights(self) -> dict[str, float]:
+        """Each component's effective share of the totals (:class:`footing.Footing`)."""
+        return {} if self.footing is None else self.footing.effective_weights()
 
 
 _DEFAULT_OPTIONS: Final = ScoreOptions()
@@ -356,6 +379,50 @@ def _text_score(sim: NDArray[np.float32]) -> NDArray[np.float32]:
     return sim
 
 
+def _development(
+    cadres: Sequence[CadreProfile],
+    posts: Sequence[PostProfile],
+    abilities: NDArray[np.float64],
+    develops: NDArray[np.float64],
+) -> NDArray[np.float32]:
+    """The development component (see :func:`score`)."""
+    weakness = _weakness_weights(abilities, [c.shortcomings for c in cadres])
+    development = (weakness @ develops.T).astype(np.float32)
+    development *= np.float32(100.0)
+    stated = shortcoming_map.stated_matrix(cadres)
+    count = stated.sum(axis=1)
+    trains = np.array(
+        [shortcoming_map.trained(p, develops[j]) for j, p in enumerate(posts)]
+    ).reshape(len(posts), stated.shape[1])
+    needs = ((stated @ trains.T) / np.where(count > 0, count, 1.0)[:, None] * 100.0).astype(
+        np.float32
+    )
+    has_text = np.array([bool(c.shortcomings.strip()) for c in cadres], dtype=np.bool_)
+    text_part = np.zeros_like(development)
+    if has_text.any():
+        rows = np.flatnonzero(has_text)
+        text_part[rows] = _text_score(
+            text.similarity(
+                [cadres[int(i)].shortcomings for i in rows], [_post_training(p) for p in posts]
+            )
+        )
+    parts = DEVELOPMENT_PARTS
+    with_needs = (count > 0)[:, None]
+    text_only = (~(count > 0) & has_text)[:, None]
+    rest = parts["ability"] + parts["text"]
+    out = np.where(
+        with_needs,
+        parts["needs"] * needs + parts["ability"] * development + parts["text"] * text_part,
+        np.where(
+            text_only,
+            (parts["ability"] * development + parts["text"] * text_part) / rest,
+            development,
+        ),
+    ).astype(np.float32)
+    np.clip(out, 0.0, 100.0, out=out)
+    return out
+
+
 # ----------------------------------------------------------------------------
 # the matrix
 
@@ -408,11 +475,15 @@ def score(
     develops = np.array([_develop_vector(p) for p in posts]).reshape(m, _N_ABILITIES)
 
     # fit ------------------------------------------------------------------
-    fit = (abilities @ core.T).astype(np.float32)
-    fit *= np.float32(FIT_PARTS["ability"])
+    ability_fit = (abilities @ core.T).astype(np.float32)
+    fit = ability_fit * np.float32(FIT_PARTS["ability"])
     sim = _text_score(
         text.similarity([_cadre_texts(c) for c in cadres], [_post_needs(p) for p in posts])
     )
+    # 以事择人 tiers: shared terms at all, and clearly (text score and an
+    # ability fit above the median of the post's pool, set once allowed is known).
+    tier = np.where(sim > 0, np.int8(1), np.int8(0)).astype(np.int8)
+    clear_text = sim >= np.float32(CLEAR_TEXT)
     sim *= np.float32(FIT_PARTS["expertise"])
     fit += sim
     sim = _text_score(
@@ -430,22 +501,7 @@ def score(
     np.clip(fit, 0.0, 100.0, out=fit)
 
     # development ------------------------------------------------------------
-    weakness = _weakness_weights(abilities, [c.shortcomings for c in cadres])
-    development = (weakness @ develops.T).astype(np.float32)
-    development *= np.float32(100.0)
-    has_text = np.array([bool(c.shortcomings.strip()) for c in cadres])
-    if has_text.any():
-        rows = np.flatnonzero(has_text)
-        text_part = _text_score(
-            text.similarity(
-                [cadres[int(i)].shortcomings for i in rows], [_post_training(p) for p in posts]
-            )
-        )
-        development[rows] = development[rows] * np.float32(
-            DEVELOPMENT_PARTS["ability"]
-        ) + text_part * np.float32(DEVELOPMENT_PARTS["text"])
-        del text_part
-    np.clip(development, 0.0, 100.0, out=development)
+    development = _development(cadres, posts, abilities, develops)
 
     # complement -------------------------------------------------------------
     town_affinity = complement_curve(years)
@@ -457,23 +513,6 @@ def score(
     complement[:, column_kind == 1] = town_affinity[:, None]
     complement[:, column_kind == -1] = (100.0 - town_affinity)[:, None]
     complement[:, column_kind == 0] = 50.0
-
-    # total ------------------------------------------------------------------
-    w_fit, w_dev, w_comp = options.weights.normalised()
-    total = fit * np.float32(w_fit)
-    total += development * np.float32(w_dev)
-    total += complement * np.float32(w_comp)
-    post_index = {p.id: j for j, p in enumerate(posts)}
-    preferred = [
-        (i, post_index[pid])
-        for i, c in enumerate(cadres)
-        for pid in c.preferred_posts
-        if pid in post_index
-    ]
-    if preferred and options.preference_bonus > 0:
-        pi, pj = np.array(preferred).T
-        total[pi, pj] += np.float32(options.preference_bonus)
-    np.clip(total, 0.0, 100.0, out=total)
 
     # hard rules -------------------------------------------------------------
     units: dict[str, int] = {}
@@ -494,15 +533,130 @@ def score(
         reason[avoids_unit[:, post_unit]] = AVOIDED_UNIT
         del avoids_unit
     reason[origin[:, None] == post_unit[None, :]] = ORIGIN_UNIT
+    allowed = reason == ALLOWED
+
+    # total ------------------------------------------------------------------
+    clear_text &= ability_fit > _pool_median(ability_fit, allowed)[None, :]
+    tier[clear_text] = np.int8(2)
+    del clear_text, ability_fit
+    weights = options.weights.normalised()
+    components = (fit, development, complement)
+    footing = fit_footing(components, allowed, weights)
+    total = _combine(
+        components,
+        footing,
+        weights,
+        bonus=preference_bonus(cadres, posts, options.preference_bonus),
+        tier=tier,
+        allowed=allowed,
+    )
 
     return ScoreMatrix(
         fit=fit,
         development=development,
         complement=complement,
         total=total,
-        allowed=reason == ALLOWED,
+        allowed=allowed,
         forbidden_reason=reason,
+        tier=tier,
+        footing=footing,
     )
+
+
+def _pool_median(values: NDArray[np.float32], allowed: NDArray[np.bool_]) -> NDArray[np.float32]:
+    """Per post, the median of ``values`` over its allowed cadres (+inf when none)."""
+    out = np.full(values.shape[1], np.inf, dtype=np.float32)
+    for j in range(values.shape[1]):
+        column = values[allowed[:, j], j]
+        if column.size:
+            out[j] = np.median(column)
+    return out
+
+
+def preference_bonus(
+    cadres: Sequence[CadreProfile], posts: Sequence[PostProfile], points: float
+) -> NDArray[np.float32] | None:
+    """Points of the 志愿岗位 bonus per pair, or None when no pair earns it."""
+    post_index = {p.id: j for j, p in enumerate(posts)}
+    preferred = [
+        (i, post_index[pid])
+        for i, c in enumerate(cadres)
+        for pid in c.preferred_posts
+        if pid in post_index
+    ]
+    if not preferred or points <= 0:
+        return None
+    bonus = np.zeros((len(cadres), len(posts)), dtype=np.float32)
+    rows, columns = np.array(preferred).T
+    bonus[rows, columns] = np.float32(points)
+    return bonus
+
+
+def retotal(
+    matrix: ScoreMatrix,
+    weights: Weights,
+    bonus: NDArray[np.float32] | None,
+) -> NDArray[np.float32]:
+    """Totals of ``matrix`` under other weights, same footing, tiers and rules.
+
+    For sensitivity: the components' common scale does not depend on the
+    weights, so only the weighted sum, the bonus and the ceiling are redone.
+    Raises ValueError for a matrix without footing (rebuilt from storage).
+    """
+    if matrix.footing is None or matrix.tier is None:
+        raise ValueError("评分矩阵缺少标准化参数，无法重算")
+    return _combine(
+        (matrix.fit, matrix.development, matrix.complement),
+        matrix.footing,
+        weights.normalised(),
+        bonus=bonus,
+        tier=matrix.tier,
+        allowed=matrix.allowed,
+    )
+
+
+def contributions(matrix: ScoreMatrix, i: int, j: int) -> Contributions:
+    """Points each component adds to the total of cadre ``i`` on post ``j``.
+
+    ``专长匹配 +31.2, 短板提升 +9.0, 岗位互补 +3.1`` and the adjustment (志愿岗位
+    bonus, 以事择人 ceiling) sum to the total. A matrix without footing
+    (rebuilt from stored components) is read with its raw components.
+    """
+    footing = matrix.footing or Footing(
+        centre=(0.0, 0.0, 0.0),
+        spread=(0.0, 0.0, 0.0),
+        weights=Weights().normalised(),
+        effective=(0.0, 0.0, 0.0),
+    )
+    if matrix.footing is None:
+        w = footing.weights
+        parts = [
+            round(w[k] * float(v[i, j]), 1)
+            for k, v in enumerate((matrix.fit, matrix.development, matrix.complement))
+        ]
+        total = round(float(matrix.total[i, j]), 1)
+        return Contributions(parts[0], parts[1], parts[2], round(total - sum(parts), 1), total)
+    return _contributions(
+        float(matrix.fit[i, j]),
+        float(matrix.development[i, j]),
+        float(matrix.complement[i, j]),
+        float(matrix.total[i, j]),
+        footing,
+    )
+
+
+def runner_up(matrix: ScoreMatrix, j: int, i: int) -> tuple[Contributions, Contributions] | None:
+    """ "Why this cadre and not the runner-up": contributions of ``i`` and of the best other.
+
+    The runner-up is the allowed cadre other than ``i`` with the highest total
+    on post ``j``; None when there is none.
+    """
+    column = np.where(matrix.allowed[:, j], matrix.total[:, j], -np.inf)
+    column[i] = -np.inf
+    other = int(np.argmax(column)) if column.size else -1
+    if other < 0 or not np.isfinite(column[other]):
+        return None
+    return contributions(matrix, i, j), contributions(matrix, other, j)
 
 
 # ----------------------------------------------------------------------------
