@@ -36,7 +36,14 @@ from numpy.typing import NDArray
 
 from lianbing.engine import shortcomings as shortcoming_map
 from lianbing.engine import taxonomy, text
-from lianbing.engine.footing import Contributions, Footing, fit_footing
+from lianbing.engine.footing import (
+    CLEAR_MATCH,
+    NO_MATCH,
+    SOME_MATCH,
+    Contributions,
+    Footing,
+    fit_footing,
+)
 from lianbing.engine.footing import combine as _combine
 from lianbing.engine.footing import contributions as _contributions
 from lianbing.engine.profiles import CadreProfile, PostProfile
@@ -482,7 +489,7 @@ def score(
     )
     # 以事择人 tiers: shared terms at all, and clearly (text score and an
     # ability fit above the median of the post's pool, set once allowed is known).
-    tier = np.where(sim > 0, np.int8(1), np.int8(0)).astype(np.int8)
+    tier = np.where(sim > 0, np.int8(SOME_MATCH), np.int8(NO_MATCH)).astype(np.int8)
     clear_text = sim >= np.float32(CLEAR_TEXT)
     sim *= np.float32(FIT_PARTS["expertise"])
     fit += sim
@@ -537,7 +544,7 @@ def score(
 
     # total ------------------------------------------------------------------
     clear_text &= ability_fit > _pool_median(ability_fit, allowed)[None, :]
-    tier[clear_text] = np.int8(2)
+    tier[clear_text] = np.int8(CLEAR_MATCH)
     del clear_text, ability_fit
     weights = options.weights.normalised()
     components = (fit, development, complement)
@@ -727,12 +734,16 @@ def explain(
         sentences.append(
             f"{FORBIDDEN_REASON_TEXT[reason]}（专长匹配 {_fmt(round(float(matrix.fit[i, j]), 1))}）"
         )
+    points = contributions(matrix, i, j)
     sentences.append(
         f"综合得分 {float(matrix.total[i, j]):.1f}："
-        f"专长匹配 {float(matrix.fit[i, j]):.1f}，"
-        f"短板提升 {float(matrix.development[i, j]):.1f}，"
-        f"岗位互补 {float(matrix.complement[i, j]):.1f}"
+        f"专长匹配 {points.fit:+.1f}（{float(matrix.fit[i, j]):.1f} 分），"
+        f"短板提升 {points.development:+.1f}（{float(matrix.development[i, j]):.1f} 分），"
+        f"岗位互补 {points.complement:+.1f}（{float(matrix.complement[i, j]):.1f} 分）"
+        + (f"，其他 {points.adjustment:+.1f}" if points.adjustment else "")
     )
+    if matrix.tier is not None and int(matrix.tier[i, j]) == CLEAR_MATCH:
+        sentences.append("专长与岗位所需明确契合（以事择人优先）")
 
     sentences.extend(_expertise_sentences(cadre, post))
     cadre_category = derive_category(cadre)
@@ -760,6 +771,17 @@ def explain(
     ]
     if covered:
         sentences.append(f"岗位锻炼方向覆盖其短板{_quote(covered)}")
+    stated = shortcoming_map.stated(cadre.shortcomings)
+    trains = shortcoming_map.trained(post, develops)
+    served = [
+        shortcoming_map.label(need.code)
+        for k, need in enumerate(shortcoming_map.needs())
+        if stated[k]
+        and trains[k] >= shortcoming_map.TASK_TRAINS
+        and not need.code.startswith("ability:")
+    ]
+    if served:
+        sentences.append(f"岗位可补其短板所缺的{_quote(served)}")
     if cadre.shortcomings.strip():
         matches = text.term_matches(cadre.shortcomings, _post_training(post))
         lacking = list(dict.fromkeys(m.left[0] for m in matches))[:_MAX_TERMS]

@@ -242,16 +242,26 @@ def test_the_preference_bonus_raises_the_total() -> None:
     assert matrix.total[0, 0] - matrix.total[1, 0] == pytest.approx(7.0, abs=1e-4)
 
 
-def test_the_total_is_the_normalised_weighted_sum() -> None:
+def test_the_total_is_the_normalised_weighted_sum_of_the_components_on_their_common_scale() -> None:
     weights = scoring.Weights(fit=2, development=1, complement=1)
-    cadre = a_cadre(shortcomings="群众工作", grassroots_years=2)
+    cadres = [
+        a_cadre(id=f"c{k}", shortcomings="群众工作", grassroots_years=k, abilities=(60.0 + k,) * 7)
+        for k in range(4)
+    ]
+    posts = [a_post(develops="群众工作能力"), a_post(id="q", unit_kind=PLATFORM)]
 
-    matrix = scoring.score(
-        [cadre], [a_post(develops="群众工作能力")], scoring.ScoreOptions(weights)
-    )
+    matrix = scoring.score(cadres, posts, scoring.ScoreOptions(weights))
 
-    expected = (2 * matrix.fit + matrix.development + matrix.complement) / 4
-    np.testing.assert_allclose(matrix.total, expected, atol=1e-4)
+    assert matrix.footing is not None
+    f = matrix.footing
+    scaled = [
+        np.clip(50 + 12.5 * (v - c) / s, 0, 100) if s else np.full(v.shape, 50.0)
+        for v, c, s in zip(
+            (matrix.fit, matrix.development, matrix.complement), f.centre, f.spread, strict=True
+        )
+    ]
+    expected = (2 * scaled[0] + scaled[1] + scaled[2]) / 4
+    np.testing.assert_allclose(matrix.total, expected, atol=1e-3)
 
 
 # --- weights ------------------------------------------------------------------
