@@ -7,10 +7,17 @@ stated weights 0.5/0.3/0.2 are not the components' real shares of a decision.
 
 Rules (see ``docs/decisions/0006-pair-scores.md``):
 
-* **footing**: each component is standardised over the run's allowed pairs,
-  ``scaled = 50 + 12.5 * (x - mean) / sd`` clipped to [0, 100] (four standard
-  deviations either side); a constant component scales to 50 everywhere (it
-  decides nothing). Mean and standard deviation rather than median and IQR or
+* **footing**: each component is standardised over the run's allowed pairs
+  and mapped smoothly into [0, 100]:
+  ``scaled = 50 + 50 * tanh(12.5 * (x - mean) / (50 * s))``, where ``s`` is
+  the standard deviation ``sd`` divided by a gain chosen so that the scaled
+  values again have a standard deviation of 12.5 (:func:`fit_footing`); a
+  constant component scales to 50 everywhere (it decides nothing). The map is
+  strictly increasing and never clips: fit has a long tail of real matches (a
+  few percent of pairs lie more than four deviations out) and a hard clip at
+  100 made every strong match equal, so the weaker components decided between
+  them. The gain keeps each component's spread at 12.5 points, so the
+  weights stay the components' real shares. Mean and standard deviation rather than median and IQR or
   ranks: most pairs of a run are unrelated, so fit is concentrated low with a
   tail of real matches, and the decision is made in that tail; a robust scale
   (small IQR) pushes every real match to the 100 clip and a rank transform
@@ -37,10 +44,16 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-#: Points of the common scale per robust standard deviation of a component.
+#: Standard deviation of a component on the common scale.
 SPREAD_POINTS: Final[float] = 12.5
 #: Centre of the common scale.
 CENTRE_POINTS: Final[float] = 50.0
+
+#: Fixed-point steps and bound of the gain that restores the scaled spread.
+_GAIN_STEPS: Final[int] = 4
+_GAIN_MAX: Final[float] = 4.0
+#: Pairs sampled (evenly) to fit the gain on large runs.
+_GAIN_SAMPLE: Final[int] = 200_000
 
 #: Expertise tiers of a pair (ScoreMatrix.tier).
 NO_MATCH: Final[int] = 0
@@ -96,18 +109,28 @@ def _centre_and_spread(values: NDArray[np.float32]) -> tuple[float, float]:
         return 0.0, 0.0
     centre = float(values.mean(dtype=np.float64))
     spread = float(values.std(dtype=np.float64))
-    return centre, (spread if spread > 1e-6 else 0.0)
+    if spread <= 1e-6:
+        return centre, 0.0
+    sample = values[:: max(1, values.size // _GAIN_SAMPLE)]
+    gain = 1.0
+    for _ in range(_GAIN_STEPS):
+        deviation = float(scaled(sample, centre, spread / gain).std(dtype=np.float64))
+        if deviation <= 0:
+            break
+        gain = min(gain * SPREAD_POINTS / deviation, _GAIN_MAX)
+    return centre, spread / gain
 
 
 def scaled(values: NDArray[np.float32], centre: float, spread: float) -> NDArray[np.float32]:
-    """``values`` on the common scale (a new float32 array)."""
+    """``values`` on the common scale (a new float32 array in (0, 100))."""
     if spread <= 0:
         return np.full(values.shape, CENTRE_POINTS, dtype=np.float32)
     out = values.astype(np.float32, copy=True)
     out -= np.float32(centre)
-    out *= np.float32(SPREAD_POINTS / spread)
+    out *= np.float32(SPREAD_POINTS / spread / CENTRE_POINTS)
+    np.tanh(out, out=out)
+    out *= np.float32(CENTRE_POINTS)
     out += np.float32(CENTRE_POINTS)
-    np.clip(out, 0.0, 100.0, out=out)
     return out
 
 

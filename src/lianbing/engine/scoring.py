@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from lianbing.engine import shortcomings as shortcoming_map
@@ -62,16 +63,25 @@ FORBIDDEN_REASON_TEXT: Final[dict[int, str]] = {
 }
 
 #: Sub-weights of the fit component (sum 1). Abilities and expertise text carry
-#: most of "发挥专长"; the category is evidence, not a gate (five coarse classes,
+#: most of "发挥专长"; ``needs`` is the share of the post's 所需专长 the cadre
+#: names word for word (:func:`needs_coverage`): both fields are the tags the
+#: department writes for matching, so naming the same terms is the most direct
+#: evidence of 以事择人 (the article's 数字化改革专班 placement: 专长 数字化、数据分析
+#: against 所需专长 数字化、数据分析、系统集成, while his work history leans to a
+#: 数字经济 post). The category is evidence, not a gate (five coarse classes,
 #: often derived): agreement adds 5 points, disagreement costs nothing beyond
 #: that, so expertise and tasks decide; relevant experience refines the text
 #: match on the key tasks.
 FIT_PARTS: Final[dict[str, float]] = {
-    "ability": 0.40,
-    "expertise": 0.40,
+    "ability": 0.35,
+    "needs": 0.10,
+    "expertise": 0.35,
     "category": 0.05,
     "experience": 0.15,
 }
+
+#: Credit of a needed term named only in 工作经历 (in 专长 it counts 1).
+NEEDS_IN_EXPERIENCE: Final[float] = 0.5
 
 #: Expertise text score (``100 * sqrt(cos)``) from which shared terms count as a
 #: clear expertise match (以事择人 tier, see :mod:`footing`).
@@ -80,8 +90,12 @@ CLEAR_TEXT: Final[float] = 25.0
 #: Sub-weights of the development component when the cadre states 短板 text;
 #: without it the ability part stands alone. ``needs`` is the coverage of the
 #: needs the 短板 states (:mod:`shortcomings`); when none is recognised its
-#: share goes to the other two in proportion.
-DEVELOPMENT_PARTS: Final[dict[str, float]] = {"needs": 0.5, "ability": 0.3, "text": 0.2}
+#: share goes to the other two in proportion. What the cadre states (needs and
+#: the 短板 text against the post's 锻炼方向, which the department writes for
+#: what the post trains) weighs 0.8; the weakness inferred from the two lowest
+#: of seven ability scores, often a few points apart, only 0.2 (the article's
+#: 徐菊 and 张徐园 go where 锻炼方向 names their 短板 word for word).
+DEVELOPMENT_PARTS: Final[dict[str, float]] = {"needs": 0.4, "ability": 0.2, "text": 0.4}
 
 #: Number of lowest abilities treated as the cadre's weaknesses.
 WEAK_ABILITY_COUNT: Final[int] = 2
@@ -444,16 +458,18 @@ def score(
     Inputs: cadres (rows), posts (columns), options (weights, fit floor,
     preference bonus). Output: a :class:`ScoreMatrix`. Rules, all on 0-100:
 
-    * fit = 0.40 ability + 0.35 expertise + 0.15 category + 0.10 experience
-      (:data:`FIT_PARTS`), where ability is the mean of the cadre's scores
+    * fit = 0.35 ability + 0.35 expertise + 0.10 needs + 0.15 experience +
+      0.05 category (:data:`FIT_PARTS`), where ability is the mean of the cadre's scores
       weighted by the post's core abilities (all seven equally when none);
       expertise is ``100 * sqrt(cos)`` of 专长+工作经历 against
       所需专长+重点任务+岗位职责 (:func:`text.similarity`); category is 100
       when the cadre's category (derived when blank, :func:`derive_category`)
       equals the post's; experience is ``100 * sqrt(cos)`` of 工作经历
       against 重点任务+岗位职责 (has the cadre done this kind of work?);
-    * development = 0.5 ability coverage + 0.5 text (:data:`DEVELOPMENT_PARTS`;
-      ability coverage alone when 短板 is blank), where ability coverage is
+      needs is :func:`needs_coverage` (所需专长 terms named in 专长/工作经历);
+    * development = 0.4 stated needs + 0.2 ability coverage + 0.4 text
+      (:data:`DEVELOPMENT_PARTS`; ability coverage alone when 短板 is blank),
+      stated needs as :mod:`shortcomings` reads them, where ability coverage is
       ``100 * sum_k weak_k * develops_k`` over the cadre's weakness weights
       (two lowest abilities relative to the cadre's mean, plus abilities named
       in 短板) and the post's develop vector (abilities named in 锻炼方向, their
@@ -497,6 +513,9 @@ def score(
         text.similarity([c.experience for c in cadres], [_post_tasks(p) for p in posts])
     )
     sim *= np.float32(FIT_PARTS["experience"])
+    fit += sim
+    sim = needs_coverage(cadres, posts)
+    sim *= np.float32(FIT_PARTS["needs"])
     fit += sim
     del sim
     codes = {code: k for k, code in enumerate(taxonomy.CATEGORY_CODES)}
@@ -568,6 +587,44 @@ def score(
         tier=tier,
         footing=footing,
     )
+
+
+def needs_coverage(
+    cadres: Sequence[CadreProfile], posts: Sequence[PostProfile]
+) -> NDArray[np.float32]:
+    """Share of each post's 所需专长 terms the cadre names, 0-100.
+
+    The department tags both sides for matching: a cadre's 专长 and a post's
+    所需专长. A needed term named in 专长 counts 1, named only in 工作经历
+    :data:`NEEDS_IN_EXPERIENCE`; terms are canonical (synonyms collapsed),
+    topics not counted (related fields are the text part's job). A post
+    without 所需专长 scores 0 for everyone.
+    """
+    vocabulary: dict[str, int] = {}
+    post_rows, post_cols, post_vals = [], [], []
+    for j, post in enumerate(posts):
+        terms = set(text.tokenize(post.expertise_needed))
+        for term in terms:
+            post_rows.append(j)
+            post_cols.append(vocabulary.setdefault(term, len(vocabulary)))
+            post_vals.append(100.0 / len(terms))
+    n, m = len(cadres), len(posts)
+    if not vocabulary:
+        return np.zeros((n, m), dtype=np.float32)
+    cadre_rows, cadre_cols, cadre_vals = [], [], []
+    for i, cadre in enumerate(cadres):
+        named = {t: 1.0 for t in text.tokenize(cadre.expertise) if t in vocabulary}
+        for term in text.tokenize(cadre.experience):
+            if term in vocabulary:
+                named.setdefault(term, NEEDS_IN_EXPERIENCE)
+        for term, value in named.items():
+            cadre_rows.append(i)
+            cadre_cols.append(vocabulary[term])
+            cadre_vals.append(value)
+    size = len(vocabulary)
+    left = sp.csr_matrix((cadre_vals, (cadre_rows, cadre_cols)), shape=(n, size))
+    right = sp.csr_matrix((post_vals, (post_rows, post_cols)), shape=(m, size))
+    return np.asarray((left @ right.T).toarray(), dtype=np.float32)
 
 
 def _pool_median(values: NDArray[np.float32], allowed: NDArray[np.bool_]) -> NDArray[np.float32]:

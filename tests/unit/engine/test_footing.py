@@ -174,3 +174,26 @@ def test_the_stable_objective_leaves_no_blocking_pair_and_reports_the_optimum_to
 def test_an_unknown_objective_is_refused_in_chinese() -> None:
     with pytest.raises(ValueError, match="稳定优先"):
         pipeline.MatchParams(objective="fast")
+
+
+def test_each_scaled_component_keeps_a_spread_of_twelve_and_a_half_points() -> None:
+    matrix = scoring.score(placement_cases.cadres(), placement_cases.posts())
+    assert matrix.footing is not None
+    f = matrix.footing
+
+    for k, values in enumerate((matrix.fit, matrix.development, matrix.complement)):
+        scaled = footing.scaled(values[matrix.allowed], f.centre[k], f.spread[k])
+        assert float(scaled.std()) == pytest.approx(footing.SPREAD_POINTS, rel=0.02)
+
+
+def test_the_strongest_matches_stay_apart_on_the_common_scale() -> None:
+    # A long tail of real matches once clipped to 100 together; the smooth map
+    # keeps their order, so fit still decides between two strong matches.
+    values = np.array([30.0] * 200 + [31.0] * 200 + [90.0, 95.0], dtype=np.float32)
+
+    centre, spread = float(values.mean()), float(values.std())
+    scaled = footing.scaled(values, centre, spread)
+
+    assert scaled.min() > 0
+    assert scaled.max() < 100
+    assert scaled[-1] > scaled[-2] > scaled[0]

@@ -255,7 +255,7 @@ def test_the_total_is_the_normalised_weighted_sum_of_the_components_on_their_com
     assert matrix.footing is not None
     f = matrix.footing
     scaled = [
-        np.clip(50 + 12.5 * (v - c) / s, 0, 100) if s else np.full(v.shape, 50.0)
+        50 + 50 * np.tanh(12.5 * (v - c) / (50 * s)) if s else np.full(v.shape, 50.0)
         for v, c, s in zip(
             (matrix.fit, matrix.development, matrix.complement), f.centre, f.spread, strict=True
         )
@@ -385,3 +385,25 @@ def test_the_best_assignment_reproduces_the_article() -> None:
 
     placed = {cadres[i].id: posts[j].id for i, j in zip(rows, columns, strict=True)}
     assert placed == article_placements()
+
+
+def test_needs_coverage_is_the_share_of_needed_terms_the_cadre_names() -> None:
+    named = a_cadre(expertise="数字化；数据分析")
+    worked = a_cadre(id="w", experience="从事数据分析工作")
+    other = a_cadre(id="o", expertise="公务接待")
+    post = a_post(expertise_needed="数字化；数据分析；系统集成")
+
+    coverage = scoring.needs_coverage([named, worked, other], [post])
+
+    expected = [200 / 3, 100 / 3 * scoring.NEEDS_IN_EXPERIENCE, 0.0]
+    np.testing.assert_allclose(coverage[:, 0], expected, atol=1e-3)
+
+
+def test_naming_the_posts_needed_terms_outweighs_a_work_history_near_another_post() -> None:
+    # The article's 屠东君: 专长 数字化、数据分析 against the 数字化改革专班's
+    # 所需专长, a work history in 数字经济 near the 数字经济专班.
+    cadres, posts = article_cadres(), article_posts()
+    matrix = scoring.score(cadres, posts)
+    column = {post.id: j for j, post in enumerate(posts)}
+
+    assert matrix.fit[1, column["P02"]] > matrix.fit[1, column["D20"]]
