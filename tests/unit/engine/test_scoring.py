@@ -403,7 +403,11 @@ def test_naming_the_posts_needed_terms_outweighs_a_work_history_near_another_pos
     # The article's 屠东君: 专长 数字化、数据分析 against the 数字化改革专班's
     # 所需专长, a work history in 数字经济 near the 数字经济专班.
     cadres, posts = article_cadres(), article_posts()
-    matrix = scoring.score(cadres, posts)
     column = {post.id: j for j, post in enumerate(posts)}
+    digital_reform, digital_economy = column["P02"], column["D20"]
 
-    assert matrix.fit[1, column["P02"]] > matrix.fit[1, column["D20"]]
+    matrix = scoring.score(cadres, posts)
+    coverage = scoring.needs_coverage(cadres, posts)
+
+    assert coverage[1, digital_reform] > coverage[1, digital_economy]
+    assert matrix.total[1, digital_reform] > matrix.total[1, digital_economy]
