@@ -1,10 +1,18 @@
-"""A calibration set for person-post matching: 42 cadres, 42 posts, 14 fields.
+"""A calibration set for person-post matching: 53 cadres, 44 posts, 14 fields.
 
 Written in the shape of the program feature article's own cases (see
 ``tests/article_cases.py`` and ``shared/seed/program-feature-article.zh.txt``):
 a city department's cadre with a stated speciality and a stated 短板, a town,
 street or city-platform post with key tasks, needed expertise and 锻炼方向.
-Each field has three posts and three cadres; the post each cadre belongs on is
+The first 42 cadres and posts: each field has three posts and three cadres
+(a square set, in which the assignment can correct a local misranking). Then,
+as in the program (about 110 cadres for 100 posts), more candidates than
+posts: a second 社区治理岗 that a former 司法所所长 serves while a
+planning-bureau project manager with no shared term would only learn there
+(the issue's own example), a town project post that trains what an approvals
+cadre states she lacks, and nine distractor cadres whose speciality no post
+needs but who have a high 岗位互补 or shortcomings that many posts train (their
+``expected`` is None: a reader places none of them). The post each cadre belongs on is
 written next to the cadre (``expected``) and should be clear to a reader of the
 two profiles: the speciality serves the post's tasks (以事择人), and where two
 cadres share a speciality, the post that trains the stated shortcoming
@@ -49,10 +57,10 @@ def _core(spec: str) -> tuple[tuple[str, float], ...]:
 
 @dataclass(frozen=True)
 class Case:
-    """One cadre and the post id a reader would place the cadre on."""
+    """One cadre and the post id a reader would place the cadre on (None: on none of them)."""
 
     cadre: CadreProfile
-    expected: str
+    expected: str | None
 
 
 # post rows: id, name, unit, kind, category, key tasks, duties, expertise needed, core, develops
@@ -575,12 +583,40 @@ _POSTS: tuple[tuple[str, str, str, str, str, str, str, str, str, str], ...] = (
         "political=2 research=2",
         "基层经验；群众工作能力",
     ),
+    # --- more candidates than posts (added after the first 42) ----------------
+    # The issue's own example: a community-governance post that a former
+    # 司法所所长 serves and a planning-bureau project manager only would learn from.
+    (
+        "G4",
+        "社区治理岗",
+        "新埭镇",
+        TOWN,
+        "社会管理",
+        "推进老旧小区社区治理，化解物业纠纷和邻里矛盾，建设社区调解室",
+        "组织社区调解员调处纠纷，指导小区业委会规范运作",
+        "社区治理；矛盾纠纷化解；人民调解",
+        "mass_work=3 emergency=1",
+        "基层治理经验；群众工作能力",
+    ),
+    # A town post whose 锻炼方向 trains what an approvals cadre says she lacks.
+    (
+        "E4",
+        "工业项目服务岗",
+        "独山港镇",
+        TOWN,
+        "经济管理",
+        "服务化工园区工业项目落地，协调项目审批、用地和施工中的难题",
+        "跟踪工业项目建设进度，上门帮助企业办理审批手续",
+        "工业项目服务；项目审批",
+        "execution=2 mass_work=1 research=1",
+        "项目一线经验；企业服务经验；基层一线经验",
+    ),
 )
 
 
 # cadre rows: id, name, origin unit, position, category, grassroots years,
 #             expertise, experience, shortcomings, strong abilities, weak abilities, expected post
-_CADRES: tuple[tuple[str, str, str, str, str, float, str, str, str, str, str, str], ...] = (
+_CADRES: tuple[tuple[str, str, str, str, str, float, str, str, str, str, str, str | None], ...] = (
     # --- sports and tourism -------------------------------------------------
     (
         "c01",
@@ -1183,11 +1219,169 @@ _CADRES: tuple[tuple[str, str, str, str, str, float, str, str, str, str, str, st
         "mass_work",
         "M3",
     ),
+    # --- more candidates than posts (added after the first 42) ----------------
+    (
+        "c43",
+        "许国强",
+        "市司法局",
+        "法治宣传科科长",
+        "社会管理",
+        6,
+        "人民调解；矛盾纠纷化解；社区矫正",
+        "曾任新埭司法所所长5年，调处过大量邻里纠纷和物业纠纷",
+        "全市层面统筹谋划经验不足",
+        "mass_work emergency",
+        "reform",
+        "G4",
+    ),
+    (
+        "c44",
+        "沈晓燕",
+        "市行政审批局",
+        "投资项目审批科副科长",
+        "经济管理",
+        0.5,
+        "投资项目审批；项目审批流程",
+        "负责全市工业投资项目联合审批4年，熟悉项目审批要件",
+        "只在窗口审批，缺少项目一线经验，几乎不与企业打交道",
+        "research execution",
+        "mass_work",
+        "E4",
+    ),
+    # Distractors: no post in the set needs what they know; each has a high
+    # 岗位互补 (no grassroots years, or many for the platforms) or states
+    # shortcomings that many posts train. A reader places none of them.
+    (
+        "x01",
+        "冯宇航",
+        "市自然资源和规划局",
+        "规划编制科项目经理",
+        "城建交通",
+        0,
+        "国土空间规划编制；控制性详细规划",
+        "负责多个片区控制性详细规划的编制和报批",
+        "缺乏基层工作经验，群众工作能力较弱，缺少社区一线经验",
+        "research decision",
+        "mass_work",
+        None,
+    ),
+    (
+        "x02",
+        "韩雪",
+        "市档案馆",
+        "副馆长",
+        "党政群团",
+        0,
+        "档案编研；档案接收整理",
+        "长期从事档案接收、整理和编研工作",
+        "缺乏基层工作经验，群众工作能力较弱，缺少项目一线经验",
+        "political research",
+        "mass_work emergency",
+        None,
+    ),
+    (
+        "x03",
+        "蔡明",
+        "市气象局",
+        "预报科副科长",
+        "民生事业",
+        1,
+        "天气预报；气象服务",
+        "从事短期天气预报和气象服务产品制作8年",
+        "缺乏镇街道工作经验和企业服务经验",
+        "research execution",
+        "mass_work",
+        None,
+    ),
+    (
+        "x04",
+        "何玉兰",
+        "市机关事务中心",
+        "车辆管理科科长",
+        "党政群团",
+        0,
+        "公务用车管理；机关后勤",
+        "负责市级机关公务用车调度和后勤服务",
+        "缺少基层一线经验，视野局限",
+        "execution political",
+        "reform",
+        None,
+    ),
+    (
+        "x05",
+        "吕春生",
+        "新仓镇人大",
+        "人大办主任",
+        "党政群团",
+        12,
+        "人大代表联络；选举工作",
+        "在镇人大工作12年，组织过两次换届选举",
+        "视野局限于一个镇，缺少全市层面统筹谋划经验",
+        "mass_work political",
+        "reform",
+        None,
+    ),
+    (
+        "x06",
+        "潘静",
+        "市图书馆",
+        "古籍部主任",
+        "民生事业",
+        0,
+        "古籍修复；阅读推广",
+        "从事古籍修复和全民阅读活动组织10年",
+        "缺乏基层经验，几乎不与企业打交道",
+        "research",
+        "emergency",
+        None,
+    ),
+    (
+        "x07",
+        "袁立",
+        "市委保密办",
+        "保密科科长",
+        "党政群团",
+        0,
+        "保密管理；机要工作",
+        "负责全市保密检查和涉密人员管理",
+        "从未在基层工作，缺少群众工作和项目经验",
+        "political execution",
+        "mass_work",
+        None,
+    ),
+    (
+        "x08",
+        "魏思远",
+        "市外办",
+        "翻译科科员",
+        "党政群团",
+        0,
+        "外事翻译；涉外礼宾",
+        "承担市领导外事活动的英语翻译",
+        "缺乏基层一线经验，应急处突能力较弱",
+        "research",
+        "emergency mass_work",
+        None,
+    ),
+    (
+        "x09",
+        "邹海峰",
+        "市人力社保局",
+        "职称评审科科长",
+        "民生事业",
+        2,
+        "职称评审；专业技术人员管理",
+        "负责全市中高级职称评审组织工作",
+        "缺少镇街道工作经验，缺乏企业服务经验",
+        "execution",
+        "reform",
+        None,
+    ),
 )
 
 
 def posts() -> list[PostProfile]:
-    """The 42 posts, one seat each."""
+    """The 44 posts, one seat each."""
     return [
         PostProfile(
             id=pid,
@@ -1206,7 +1400,7 @@ def posts() -> list[PostProfile]:
 
 
 def cases() -> list[Case]:
-    """The 42 cadres, each with the post a reader would place the cadre on."""
+    """The 53 cadres, each with the post a reader would place the cadre on (or None)."""
     return [
         Case(
             cadre=CadreProfile(
