@@ -109,7 +109,7 @@ def score(
     Inputs: cadres (rows), posts (columns), options (weights, fit floor,
     preference bonus). Output: a :class:`ScoreMatrix`. Rules, all on 0-100:
 
-    * fit = 0.35 ability + 0.35 expertise + 0.10 needs + 0.15 experience +
+    * fit = 0.40 ability + 0.30 expertise + 0.10 needs + 0.15 experience +
       0.05 category (:data:`FIT_PARTS`), where ability is the mean of the cadre's scores
       weighted by the post's core abilities (all seven equally when none);
       expertise is ``100 * sqrt(cos)`` of 专长+工作经历 against

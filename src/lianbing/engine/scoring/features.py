@@ -19,14 +19,16 @@ from lianbing.engine.profiles import CadreProfile, PostProfile
 #: department writes for matching, so naming the same terms is the most direct
 #: evidence of 以事择人 (the article's 数字化改革专班 placement: 专长 数字化、数据分析
 #: against 所需专长 数字化、数据分析、系统集成, while his work history leans to a
-#: 数字经济 post). The category is evidence, not a gate (five coarse classes,
+#: 数字经济 post); its share comes out of the expertise text it sharpens, not
+#: out of the abilities, so that :attr:`ScoreOptions.fit_floor` keeps its
+#: meaning (mediocre abilities alone stay just above it). The category is evidence, not a gate (five coarse classes,
 #: often derived): agreement adds 5 points, disagreement costs nothing beyond
 #: that, so expertise and tasks decide; relevant experience refines the text
 #: match on the key tasks.
 FIT_PARTS: Final[dict[str, float]] = {
-    "ability": 0.35,
+    "ability": 0.40,
     "needs": 0.10,
-    "expertise": 0.35,
+    "expertise": 0.30,
     "category": 0.05,
     "experience": 0.15,
 }
