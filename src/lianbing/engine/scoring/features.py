@@ -256,6 +256,11 @@ def needs_coverage(
             cadre_cols.append(vocabulary[term])
             cadre_vals.append(value)
     size = len(vocabulary)
-    left = sp.csr_matrix((cadre_vals, (cadre_rows, cadre_cols)), shape=(n, size))
-    right = sp.csr_matrix((post_vals, (post_rows, post_cols)), shape=(m, size))
+    # float32 throughout: the product is a dense (n, m) matrix like the others.
+    left = sp.csr_matrix(
+        (np.asarray(cadre_vals, dtype=np.float32), (cadre_rows, cadre_cols)), shape=(n, size)
+    )
+    right = sp.csr_matrix(
+        (np.asarray(post_vals, dtype=np.float32), (post_rows, post_cols)), shape=(m, size)
+    )
     return np.asarray((left @ right.T).toarray(), dtype=np.float32)
