@@ -4,7 +4,7 @@ lianbing demo [--port 8000]     embedded database, demo data, web + worker
 lianbing serve                  production server (gunicorn) against DATABASE_URL
 lianbing worker                 background task worker
 lianbing template cadres|posts -o FILE.xlsx
-lianbing match --cadres C.xlsx --posts P.xlsx [-o out.xlsx] [--json]
+lianbing match --cadres C.xlsx --posts P.xlsx [-o out.xlsx] [--json] [--objective total|stable]
 lianbing import FILE.xlsx [--program NAME [--start DATE --end DATE]]
 lianbing manage ...             any Django management command
 lianbing backup -o FILE         a consistent copy of the database
@@ -195,6 +195,7 @@ def cmd_match(args: argparse.Namespace) -> int:
         per_post=args.per_post,
         weights=args.weights,
         max_per_cadre=args.max_per_cadre,
+        objective=args.objective,
     )
 
 
@@ -290,6 +291,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-per-cadre", type=int, default=None, help="每名干部最多进入几个岗位的候选名单"
     )
     match.add_argument("--weights", help="权重，如 fit=0.5,development=0.3,complement=0.2")
+    match.add_argument(
+        "--objective",
+        choices=("total", "stable"),
+        default="total",
+        help="配置目标：total 总分最优（默认）；stable 稳定优先（不留下双方都更看好对方的人岗）",
+    )
     match.set_defaults(func=cmd_match)
 
     imp = sub.add_parser("import", help="把干部表/岗位表导入数据库（全有或全无，逐行列出问题）")

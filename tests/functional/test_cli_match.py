@@ -85,7 +85,14 @@ def test_match_json_follows_the_documented_schema(
         "total",
         "greedy_total",
         "optimal",
+        "objective",
+        "optimum_total",
+        "effective_weights",
+        "sensitivity",
+        "blocking_pairs",
     ]
+    assert data["objective"] == "total"
+    assert data["optimum_total"] == data["total"]
     first = data["assignments"][0]
     assert list(first) == [
         "cadre_id",
@@ -171,6 +178,33 @@ def test_bad_spreadsheets_give_every_error_exit_2_and_no_output(tmp_path: Path) 
     assert "第 3 行“编号”列：值“C1”与第 2 行重复" in completed.stderr
     assert "文件不是有效的 Excel（.xlsx）文件" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+def test_the_stable_objective_leaves_no_blocking_pair_and_reports_the_optimum_beside_it(
+    pool: tuple[Path, Path], matched: tuple[subprocess.CompletedProcess[str], Path]
+) -> None:
+    cadres, posts = pool
+    best = json.loads(matched[0].stdout)
+
+    completed = lianbing(
+        "match", "--cadres", cadres, "--posts", posts, "--objective", "stable", "--json"
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    data = json.loads(completed.stdout)
+    assert data["objective"] == "stable"
+    assert data["blocking_pairs"] == []
+    assert data["total"] <= data["optimum_total"] == best["total"]
+    assert len(data["assignments"]) == len(best["assignments"])
+
+
+def test_an_unknown_objective_is_refused_in_chinese(pool: tuple[Path, Path]) -> None:
+    cadres, posts = pool
+
+    completed = lianbing("match", "--cadres", cadres, "--posts", posts, "--objective", "best")
+
+    assert completed.returncode == 2
+    assert "--objective" in completed.stderr
 
 
 def test_bad_weights_exit_2_before_reading(pool: tuple[Path, Path], tmp_path: Path) -> None:

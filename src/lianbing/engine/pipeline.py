@@ -20,7 +20,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from lianbing.engine import assignment, scoring, shortlist, taxonomy
+from lianbing.engine import assignment, scoring, sensitivity, shortlist, stability, taxonomy
 from lianbing.engine.profiles import CadreProfile, PostProfile
 
 #: Default cap on the balance-table appearances of one cadre. The article asks
@@ -32,6 +32,12 @@ DEFAULT_MAX_PER_CADRE: Final[int] = 3
 _SCORE_DEFAULTS: Final = scoring.ScoreOptions()
 
 Progress = Callable[[str], None]
+
+#: Run objectives: 总分最优 and 稳定优先.
+OBJECTIVES: Final[tuple[str, ...]] = ("total", "stable")
+
+#: Blocking pairs whose cost (a re-solve each) is computed.
+COSTED_BLOCKING_PAIRS: Final[int] = 10
 
 
 def _no_progress(_: str) -> None:
@@ -51,6 +57,9 @@ class MatchParams:
     unit (``None`` = no limit), so that no department is emptied.
     ``min_per_category``: category code (or label) -> at least that many
     placed cadres of the category (the cadre's given or derived category).
+    ``objective``: ``"total"`` (总分最优, the largest total) or ``"stable"``
+    (稳定优先: no blocking pair, :func:`stability.stable_placement`; side
+    constraints are not applied to it).
     Raises ``ValueError`` (Chinese message) on out-of-range values.
     """
 
@@ -61,8 +70,11 @@ class MatchParams:
     max_per_cadre: int | None = DEFAULT_MAX_PER_CADRE
     max_per_origin_unit: int | None = None
     min_per_category: Mapping[str, int] = field(default_factory=dict)
+    objective: str = "total"
 
     def __post_init__(self) -> None:
+        if self.objective not in OBJECTIVES:
+            raise ValueError("目标只能是 total（总分最优）或 stable（稳定优先）")
         if self.per_post < 1:
             raise ValueError("每个岗位的候选人数至少为 1")
         if self.max_per_cadre is not None and self.max_per_cadre < 1:
@@ -111,6 +123,46 @@ class MatchResult:
     shortlist: shortlist.Shortlist
     categories: tuple[str, ...]
     seats: NDArray[np.int64]
+    pinned: tuple[tuple[int, int], ...] = ()
+    optimum_total: float | None = None
+
+    @property
+    def effective_weights(self) -> dict[str, float]:
+        """Each component's effective share of the totals (empty without footing)."""
+        return self.scores.effective_weights
+
+    @cached_property
+    def sensitivity(self) -> dict[str, int]:
+        """Placements changed when each weight moves ±20%, and under fit only.
+
+        Computed on first use (seven solves); empty for a matrix without footing.
+        """
+        if self.scores.footing is None:
+            return {}
+        return sensitivity.changed_placements(
+            self.scores,
+            self.params.weights,
+            scoring.preference_bonus(self.cadres, self.posts, self.params.preference_bonus),
+            self.seats,
+            self.assignment.post_of,
+            pinned=self.pinned,
+            constraints=side_constraints(self.cadres, self.categories, self.params)
+            if self.params.objective == "total"
+            else None,
+        )
+
+    @cached_property
+    def blocking_pairs(self) -> tuple[stability.BlockingPair, ...]:
+        """Blocking pairs of the placement, highest score first; the first ones costed."""
+        return stability.blocking_pairs(
+            self.scores.total,
+            self.seats,
+            self.scores.allowed,
+            self.assignment.post_of,
+            optimum=self.assignment.total,
+            costed=COSTED_BLOCKING_PAIRS,
+            pinned=self.pinned,
+        )
 
     @property
     def feasible(self) -> bool:
@@ -218,6 +270,18 @@ def place(
         pinned=pinned,
         constraints=side_constraints(cadres, categories, params),
     )
+    optimum_total = float(placement.total)
+    if params.objective == "stable" and placement.status in ("optimal", "feasible"):
+        post_of = stability.stable_placement(matrix.total, seats, mask, pinned)
+        placed = np.flatnonzero(post_of >= 0)
+        placement = dataclasses.replace(
+            placement,
+            post_of=post_of,
+            total=float(matrix.total[placed, post_of[placed]].astype(np.float64).sum()),
+            filled=int(placed.size),
+            optimal=False,
+            status="feasible",
+        )
 
     progress("平衡表：为每个岗位遴选候选人")
     post_of = placement.post_of
@@ -240,6 +304,8 @@ def place(
         shortlist=balance,
         categories=tuple(categories),
         seats=seats,
+        pinned=tuple((int(i), int(j)) for i, j in pinned),
+        optimum_total=optimum_total,
     )
 
 

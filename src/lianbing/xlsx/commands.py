@@ -54,19 +54,21 @@ def run_match(
     per_post: int = 2,
     weights: str | None = None,
     max_per_cadre: int | None = None,
+    objective: str = "total",
 ) -> int:
     """Run the whole matching pipeline on two spreadsheets; return the exit status.
 
     ``per_post`` candidates per post in the balance table; ``weights`` as
     ``fit=0.5,development=0.3,complement=0.2`` (default: scoring's);
     ``max_per_cadre`` caps a cadre's appearances in the balance table (``None``
-    = the pipeline default, :data:`pipeline.DEFAULT_MAX_PER_CADRE`). With
+    = the pipeline default, :data:`pipeline.DEFAULT_MAX_PER_CADRE`);
+    ``objective`` ``"total"`` (总分最优) or ``"stable"`` (稳定优先). With
     ``as_json`` the result is printed to stdout as JSON; with ``output`` it is
     written as the four-sheet workbook; with neither a short summary is
     printed.
     """
     problems: list[str] = []
-    params = _params(per_post, weights, max_per_cadre, problems)
+    params = _params(per_post, weights, max_per_cadre, objective, problems)
     if output is not None and output.suffix.lower() != XLSX_SUFFIX:
         problems.append(f"输出文件“{output}”应以 {XLSX_SUFFIX} 结尾")
     if problems:
@@ -112,7 +114,11 @@ def run_match(
 
 
 def _params(
-    per_post: int, weights: str | None, max_per_cadre: int | None, problems: list[str]
+    per_post: int,
+    weights: str | None,
+    max_per_cadre: int | None,
+    objective: str,
+    problems: list[str],
 ) -> pipeline.MatchParams | None:
     try:
         parsed = scoring.Weights.parse(weights) if weights is not None else scoring.Weights()
@@ -121,7 +127,9 @@ def _params(
         return None
     cap = pipeline.DEFAULT_MAX_PER_CADRE if max_per_cadre is None else max_per_cadre
     try:
-        return pipeline.MatchParams(weights=parsed, per_post=per_post, max_per_cadre=cap)
+        return pipeline.MatchParams(
+            weights=parsed, per_post=per_post, max_per_cadre=cap, objective=objective
+        )
     except ValueError as error:
         problems.append(str(error))
         return None

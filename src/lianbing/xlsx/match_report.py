@@ -152,7 +152,11 @@ def match_json(result: MatchResult) -> dict[str, Any]:
     Keys: ``assignments`` (cadre_id, post_id, score, fit, development,
     complement, reasons), ``balance_table`` (post_id, candidates with cadre_id,
     score and 1-based rank), ``unassigned_cadres`` and ``unfilled_posts`` (ids),
-    ``total``, ``greedy_total``, ``optimal``. Ids are as written in the
+    ``total``, ``greedy_total``, ``optimal``, ``objective``, ``optimum_total``
+    (the 总分最优 total, to compare with a 稳定优先 run), ``effective_weights``
+    (each component's share of the totals), ``sensitivity`` (placements
+    changed per weight variant) and ``blocking_pairs`` (cadre_id, post_id,
+    score, cost of keeping them together or null). Ids are as written in the
     spreadsheets; scores are rounded to two decimals.
     """
     m = result.scores
@@ -188,6 +192,19 @@ def match_json(result: MatchResult) -> dict[str, Any]:
         "total": _score(result.assignment.total),
         "greedy_total": _score(result.assignment.greedy_total),
         "optimal": bool(result.assignment.optimal),
+        "objective": result.params.objective,
+        "optimum_total": _score(result.optimum_total or result.assignment.total),
+        "effective_weights": result.effective_weights,
+        "sensitivity": result.sensitivity,
+        "blocking_pairs": [
+            {
+                "cadre_id": cadres[pair.cadre].id,
+                "post_id": posts[pair.post].id,
+                "score": _score(pair.score),
+                "cost": None if pair.cost is None else _score(pair.cost),
+            }
+            for pair in result.blocking_pairs
+        ],
     }
 
 

@@ -242,16 +242,26 @@ def test_the_preference_bonus_raises_the_total() -> None:
     assert matrix.total[0, 0] - matrix.total[1, 0] == pytest.approx(7.0, abs=1e-4)
 
 
-def test_the_total_is_the_normalised_weighted_sum() -> None:
+def test_the_total_is_the_normalised_weighted_sum_of_the_components_on_their_common_scale() -> None:
     weights = scoring.Weights(fit=2, development=1, complement=1)
-    cadre = a_cadre(shortcomings="群众工作", grassroots_years=2)
+    cadres = [
+        a_cadre(id=f"c{k}", shortcomings="群众工作", grassroots_years=k, abilities=(60.0 + k,) * 7)
+        for k in range(4)
+    ]
+    posts = [a_post(develops="群众工作能力"), a_post(id="q", unit_kind=PLATFORM)]
 
-    matrix = scoring.score(
-        [cadre], [a_post(develops="群众工作能力")], scoring.ScoreOptions(weights)
-    )
+    matrix = scoring.score(cadres, posts, scoring.ScoreOptions(weights))
 
-    expected = (2 * matrix.fit + matrix.development + matrix.complement) / 4
-    np.testing.assert_allclose(matrix.total, expected, atol=1e-4)
+    assert matrix.footing is not None
+    f = matrix.footing
+    scaled = [
+        50 + 50 * np.tanh(12.5 * (v - c) / (50 * s)) if s else np.full(v.shape, 50.0)
+        for v, c, s in zip(
+            (matrix.fit, matrix.development, matrix.complement), f.centre, f.spread, strict=True
+        )
+    ]
+    expected = (2 * scaled[0] + scaled[1] + scaled[2]) / 4
+    np.testing.assert_allclose(matrix.total, expected, atol=1e-3)
 
 
 # --- weights ------------------------------------------------------------------
@@ -375,3 +385,29 @@ def test_the_best_assignment_reproduces_the_article() -> None:
 
     placed = {cadres[i].id: posts[j].id for i, j in zip(rows, columns, strict=True)}
     assert placed == article_placements()
+
+
+def test_needs_coverage_is_the_share_of_needed_terms_the_cadre_names() -> None:
+    named = a_cadre(expertise="数字化；数据分析")
+    worked = a_cadre(id="w", experience="从事数据分析工作")
+    other = a_cadre(id="o", expertise="公务接待")
+    post = a_post(expertise_needed="数字化；数据分析；系统集成")
+
+    coverage = scoring.needs_coverage([named, worked, other], [post])
+
+    expected = [200 / 3, 100 / 3 * scoring.NEEDS_IN_EXPERIENCE, 0.0]
+    np.testing.assert_allclose(coverage[:, 0], expected, atol=1e-3)
+
+
+def test_naming_the_posts_needed_terms_outweighs_a_work_history_near_another_post() -> None:
+    # The article's 屠东君: 专长 数字化、数据分析 against the 数字化改革专班's
+    # 所需专长, a work history in 数字经济 near the 数字经济专班.
+    cadres, posts = article_cadres(), article_posts()
+    column = {post.id: j for j, post in enumerate(posts)}
+    digital_reform, digital_economy = column["P02"], column["D20"]
+
+    matrix = scoring.score(cadres, posts)
+    coverage = scoring.needs_coverage(cadres, posts)
+
+    assert coverage[1, digital_reform] > coverage[1, digital_economy]
+    assert matrix.total[1, digital_reform] > matrix.total[1, digital_economy]

@@ -50,7 +50,13 @@ def test_the_json_has_exactly_the_documented_keys(result: MatchResult) -> None:
         "total",
         "greedy_total",
         "optimal",
+        "objective",
+        "optimum_total",
+        "effective_weights",
+        "sensitivity",
+        "blocking_pairs",
     }
+    assert set(data["effective_weights"]) == {"fit", "development", "complement"}
     assert set(data["assignments"][0]) == {
         "cadre_id",
         "post_id",

@@ -1,0 +1,1 @@
+"""Data sets for tests: calibration cases and the like."""
