@@ -167,7 +167,7 @@ class MatchResult:
     @property
     def feasible(self) -> bool:
         """True when the assignment step found a placement."""
-        return self.assignment.status in ("optimal", "feasible")
+        return self.assignment.status.has_solution
 
     def placed(self) -> list[tuple[int, int]]:
         """(cadre, post) index pairs of the placement, by post then by total score, best first."""
@@ -271,7 +271,7 @@ def place(
         constraints=side_constraints(cadres, categories, params),
     )
     optimum_total = float(placement.total)
-    if params.objective == "stable" and placement.status in ("optimal", "feasible"):
+    if params.objective == "stable" and placement.status.has_solution:
         post_of = stability.stable_placement(matrix.total, seats, mask, pinned)
         placed = np.flatnonzero(post_of >= 0)
         placement = dataclasses.replace(
@@ -280,7 +280,7 @@ def place(
             total=float(matrix.total[placed, post_of[placed]].astype(np.float64).sum()),
             filled=int(placed.size),
             optimal=False,
-            status="feasible",
+            status=assignment.SolverStatus.FEASIBLE,
         )
 
     progress("平衡表：为每个岗位遴选候选人")
