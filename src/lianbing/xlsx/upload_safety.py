@@ -96,6 +96,8 @@ def _check(handle: BinaryIO) -> None:
         for entry in entries:
             try:
                 budget = _stream_entry(archive, entry, budget)
+            except UnsafeUploadError:
+                raise
             except _DAMAGED_PART:
                 raise _refuse(
                     "文件已损坏（内部数据无法解压或校验不符），无法作为 .xlsx 打开。"
