@@ -17,6 +17,11 @@ from .services.runs import RunSettings
 
 #: The form starts from the engine's scoring defaults.
 _WEIGHTS = scoring.Weights()
+#: The run's counts are PositiveSmallIntegerFields: the form refuses what the
+#: column cannot hold instead of letting the model's validation fail later.
+COUNT_MAX = 32767
+#: Weights are relative and scores run 0-100: larger values mean nothing more.
+WEIGHT_MAX = 100
 _SCORE_OPTIONS = scoring.ScoreOptions()
 
 SCOPE_CHOICES = [("all", _("本批次全部")), ("selected", _("只用下面选定的"))]
@@ -46,30 +51,44 @@ class MatchRunForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     per_post = forms.IntegerField(
-        label=_("每个名额的候选人数"), initial=MIN_PER_POST, help_text=_("不低于 2（1:2）")
+        label=_("每个名额的候选人数"),
+        initial=MIN_PER_POST,
+        min_value=MIN_PER_POST,
+        max_value=COUNT_MAX,
+        help_text=_("不低于 2（1:2）"),
     )
     max_per_cadre = forms.IntegerField(
         label=_("每名干部最多上榜岗位数"),
         initial=pipeline.DEFAULT_MAX_PER_CADRE,
         required=False,
         min_value=1,
+        max_value=COUNT_MAX,
         help_text=_("留空为不限"),
     )
     max_per_origin_unit = forms.IntegerField(
-        label=_("同一派出单位最多选派人数"), required=False, min_value=1, help_text=_("留空为不限")
+        label=_("同一派出单位最多选派人数"),
+        required=False,
+        min_value=1,
+        max_value=COUNT_MAX,
+        help_text=_("留空为不限"),
     )
-    weight_fit = forms.FloatField(label=_("专长匹配权重"), initial=_WEIGHTS.fit, min_value=0)
+    weight_fit = forms.FloatField(
+        label=_("专长匹配权重"), initial=_WEIGHTS.fit, min_value=0, max_value=WEIGHT_MAX
+    )
     weight_development = forms.FloatField(
-        label=_("短板提升权重"), initial=_WEIGHTS.development, min_value=0
+        label=_("短板提升权重"), initial=_WEIGHTS.development, min_value=0, max_value=WEIGHT_MAX
     )
     weight_complement = forms.FloatField(
-        label=_("岗位互补权重"), initial=_WEIGHTS.complement, min_value=0
+        label=_("岗位互补权重"), initial=_WEIGHTS.complement, min_value=0, max_value=WEIGHT_MAX
     )
     fit_floor = forms.FloatField(
         label=_("专长匹配下限"), initial=_SCORE_OPTIONS.fit_floor, min_value=0, max_value=100
     )
     preference_bonus = forms.FloatField(
-        label=_("志愿岗位加分"), initial=_SCORE_OPTIONS.preference_bonus, min_value=0
+        label=_("志愿岗位加分"),
+        initial=_SCORE_OPTIONS.preference_bonus,
+        min_value=0,
+        max_value=WEIGHT_MAX,
     )
     supersedes = forms.ModelChoiceField(
         MatchRun.objects.filter(finalised_at__isnull=False, superseded_at__isnull=True),
@@ -88,7 +107,7 @@ class MatchRunForm(forms.Form):
         super().__init__(*args, **kwargs)
         for term in taxonomy.CATEGORIES:
             self.fields[f"min_{term.code}"] = forms.IntegerField(
-                label=term.label, required=False, min_value=0
+                label=term.label, required=False, min_value=0, max_value=COUNT_MAX
             )
         for field in self.fields.values():
             widget = field.widget

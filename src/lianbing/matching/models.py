@@ -160,6 +160,13 @@ class MatchRun(BackgroundWork):
                 condition=Q(supersedes__isnull=True) | ~Q(supersede_reason=""),
                 name="match_run_supersedes_with_reason",
             ),
+            # One current finalised run per program, whatever races the service.
+            models.UniqueConstraint(
+                fields=["program"],
+                condition=Q(finalised_at__isnull=False, superseded_at__isnull=True),
+                name="match_run_one_current_finalised_per_program",
+                violation_error_message=_("本批次已有定案方案。"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lianbing.accounts.models import Role
 from lianbing.accounts.policy import require_roles
+from lianbing.accounts.query_params import id_param
 from lianbing.accounts.text_limits import first_error
 from lianbing.background.models import JobStatus
 from lianbing.background.views import job_cancel_response, job_status_response
@@ -25,11 +26,6 @@ from .services import reoptimisation as reoptimising
 from .services.guards import MatchingError
 
 
-def _int_param(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "") or request.POST.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 def _is_htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
@@ -38,7 +34,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 @require_GET
 def run_list(request: HttpRequest) -> HttpResponse:
     access_matching(request.user)
-    program_id = _int_param(request, "program")
+    program_id = id_param(request, "program", post_too=True)
     runs = selectors.match_run_list(program_id=program_id)
     return render(
         request,
@@ -115,7 +111,9 @@ def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
 def _balance_context(request: HttpRequest, run_id: int) -> dict[str, object]:
     run = access_match_run(request.user, run_id)
     category = request.GET.get("category", "") or request.POST.get("category", "")
-    table = selectors.balance_table(run=run, unit_id=_int_param(request, "unit"), category=category)
+    table = selectors.balance_table(
+        run=run, unit_id=id_param(request, "unit", post_too=True), category=category
+    )
     # One reverse() for the page; the pair links append the cadre and post ids.
     pair_base = reverse("matching:pair", args=[run.pk, 0, 0]).removesuffix("0/0/")
     return {"run": run, "t": table, "pair_base": pair_base}
@@ -371,7 +369,7 @@ def charts(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_GET
 def compare(request: HttpRequest, run_id: int) -> HttpResponse:
     run = access_match_run(request.user, run_id)
-    other_id = _int_param(request, "other")
+    other_id = id_param(request, "other", post_too=True)
     if other_id is None:
         messages.error(request, _("请选择要对比的另一个方案。"))
         return redirect(run)

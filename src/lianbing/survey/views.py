@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lianbing.accounts.models import Role
 from lianbing.accounts.policy import require_roles
+from lianbing.accounts.query_params import id_param, positive_id
 from lianbing.accounts.text_limits import first_error
 from lianbing.engine import taxonomy
 from lianbing.engine.suggest import Suggestion
@@ -23,10 +24,6 @@ from .forms import ConvertForm, DemandForm, ReturnForm, RoundForm, ability_field
 from .models import Demand, DemandStatus, SurveyRound
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _int_param(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _form_error(form: Any, error: services.DemandError) -> None:
@@ -73,7 +70,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     actor, survey_round = access.access_round(request.user, round_id)
     status = request.GET.get("status", "")
-    unit_id = _int_param(request.GET.get("unit"))
+    unit_id = id_param(request, "unit")
     page = selectors.round_page(
         actor=actor, survey_round=survey_round, status=status, unit_id=unit_id
     )
@@ -344,7 +341,7 @@ def round_convert(request: HttpRequest, round_id: int) -> HttpResponse:
     """Bulk conversion: the first POST shows a confirmation, the confirmed one converts."""
     access.require_staff(request.user)
     survey_round = access.access_round(request.user, round_id)[1]
-    ids = [int(v) for v in request.POST.getlist("demand") if v.isdigit()]
+    ids = [i for v in request.POST.getlist("demand") if (i := positive_id(v)) is not None]
     form = ConvertForm(
         request.POST if "confirm" in request.POST else None,
         programs=selectors.program_choices(),
@@ -375,7 +372,7 @@ def round_convert(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 def _round_or_latest(request: HttpRequest) -> SurveyRound | None:
-    round_id = _int_param(request.GET.get("round"))
+    round_id = id_param(request, "round")
     if round_id is None:
         return selectors.latest_round()
     return access.access_round(request.user, round_id)[1]

@@ -17,6 +17,7 @@ from lianbing.accounts import access
 from lianbing.accounts.audit import audited_view
 from lianbing.accounts.models import Role
 from lianbing.accounts.policy import require_roles
+from lianbing.accounts.query_params import id_param
 from lianbing.demand import selectors as demand_selectors
 from lianbing.demand.models import Post
 from lianbing.engine import taxonomy
@@ -27,11 +28,6 @@ from lianbing.people.models import Cadre
 from . import charts, exports
 
 PAGE_SIZE = 25
-
-
-def _int_param(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 def _list_template(request: HttpRequest, page: str) -> str:
@@ -58,7 +54,7 @@ def _cadres_filtered(request: HttpRequest) -> tuple[QuerySet[Cadre], dict[str, A
     filters: dict[str, Any] = {
         "search": request.GET.get("q", "").strip(),
         "category": request.GET.get("category", ""),
-        "unit_id": _int_param(request, "unit"),
+        "unit_id": id_param(request, "unit"),
     }
     cadres = people_selectors.cadre_list(**filters, within=access.visible_cadres(request.user))
     return cadres, filters
@@ -70,7 +66,7 @@ def _posts_filtered(request: HttpRequest) -> tuple[QuerySet[Post], dict[str, Any
         "search": request.GET.get("q", "").strip(),
         "category": request.GET.get("category", ""),
         "unit_kind": request.GET.get("kind", ""),
-        "unit_id": _int_param(request, "unit"),
+        "unit_id": id_param(request, "unit"),
     }
     posts = demand_selectors.post_list(**filters).filter(
         pk__in=access.visible_posts(request.user).values("pk")

@@ -212,9 +212,12 @@ def match_json(result: MatchResult) -> dict[str, Any]:
 
 
 def write_match_workbook(
-    result: MatchResult, path: Path | str, *, progress: Progress = _silent
+    result: MatchResult, path: Path | str, *, progress: Progress = _silent, private: bool = False
 ) -> Path:
-    """Write the four-sheet result workbook to ``path`` (atomically); return the path."""
+    """Write the four-sheet result workbook to ``path`` (atomically); return the path.
+
+    ``private`` makes the file owner-only (0600) whatever the umask.
+    """
     workbook = Workbook(write_only=True)
     reason_text = _ReasonTexts(result)
     bulk: dict[str, BulkRows] = {}
@@ -226,7 +229,7 @@ def write_match_workbook(
     bulk[DETAIL_TITLE] = _detail_sheet(workbook, result)
     progress(f"写出：{LEFTOVER_TITLE}")
     bulk[LEFTOVER_TITLE] = _leftover_sheet(workbook, result)
-    return save_workbook(workbook, path, bulk=bulk)
+    return save_workbook(workbook, path, bulk=bulk, private=private)
 
 
 def _set_widths(sheet: Any, widths: Sequence[int]) -> None:

@@ -12,6 +12,7 @@ computed value, never a formula, and openpyxl parses the XML through defusedxml
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,8 +35,20 @@ ZIP_MAGIC = b"PK\x03\x04"
 NOT_XLSX = "文件不是有效的 Excel（.xlsx）文件，请在 Excel 中“另存为”.xlsx 格式后重试"
 DAMAGED = "内容已损坏或含有不允许的内容，无法读取；请在 Excel 中打开后“另存为”新的 .xlsx 文件"
 #: What openpyxl and the XML parser raise for a file that is not a readable
-#: workbook (defusedxml's refusals are ValueErrors, XML syntax errors SyntaxErrors).
-_UNREADABLE = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError)
+#: workbook (defusedxml's refusals are ValueErrors, XML syntax errors SyntaxErrors,
+#: a damaged zip part BadZipFile, NotImplementedError, zlib.error or EOFError).
+#: The upload checks stream every part first, so these are a second line.
+_UNREADABLE = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    ValueError,
+    SyntaxError,
+    NotImplementedError,
+    zlib.error,
+    EOFError,
+)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,11 @@ from lianbing.xlsx.bulk_rows import BulkRows, append_bulk_rows
 
 
 def save_workbook(
-    workbook: Workbook, path: Path | str, *, bulk: Mapping[str, BulkRows] | None = None
+    workbook: Workbook,
+    path: Path | str,
+    *,
+    bulk: Mapping[str, BulkRows] | None = None,
+    private: bool = False,
 ) -> Path:
     """Save ``workbook`` to ``path`` atomically and return the path.
 
@@ -21,7 +25,8 @@ def save_workbook(
     ``bulk`` rows (if any) are appended to their sheets, and the file is
     renamed over ``path`` only once complete, so an interrupted or failed run
     leaves either the old file or none at all. The file gets the usual
-    permissions for the user's umask.
+    permissions for the user's umask, or with ``private`` stays 0600 (as
+    ``mkstemp`` made it) from its first byte: a workbook of cadres' data.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -32,7 +37,7 @@ def save_workbook(
         workbook.save(temporary)
         if bulk:
             append_bulk_rows(temporary, bulk)
-        os.chmod(temporary, 0o666 & ~_umask())
+        os.chmod(temporary, 0o600 if private else 0o666 & ~_umask())
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)

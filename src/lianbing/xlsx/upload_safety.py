@@ -20,6 +20,7 @@ openpyxl, would refuse them too; here they never reach a parser.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import BinaryIO, Final
 
@@ -30,6 +31,18 @@ MAX_RATIO: Final = 100
 ZIP_MAGIC: Final = b"PK\x03\x04"
 NESTED_SUFFIXES: Final = (".zip", ".xlsx", ".xlsm", ".docx", ".jar", ".gz", ".7z", ".rar")
 _CHUNK: Final = 64 * 1024
+#: What zipfile raises while decompressing a damaged part: a size header that
+#: lies or a bad CRC (BadZipFile), a method it cannot read such as Deflate64
+#: (NotImplementedError), a corrupt deflate stream (zlib.error), a truncated one
+#: (EOFError).
+_DAMAGED_PART: Final = (
+    zipfile.BadZipFile,
+    NotImplementedError,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+)
 
 
 class UnsafeUploadError(ValueError):
@@ -81,7 +94,14 @@ def _check(handle: BinaryIO) -> None:
             _check_entry(entry)
         budget = MAX_UNCOMPRESSED_BYTES
         for entry in entries:
-            budget = _stream_entry(archive, entry, budget)
+            try:
+                budget = _stream_entry(archive, entry, budget)
+            except UnsafeUploadError:
+                raise
+            except _DAMAGED_PART:
+                raise _refuse(
+                    "文件已损坏（内部数据无法解压或校验不符），无法作为 .xlsx 打开。"
+                ) from None
 
 
 def _check_entry(entry: zipfile.ZipInfo) -> None:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianbing.accounts.files import private_dir
 from lianbing.background.jobs import Failure, Job
 from lianbing.background.models import JobStatus
 from lianbing.xlsx.match_report import write_match_workbook
@@ -45,9 +46,11 @@ def match_export_write(*, export_id: int, progress: Callable[[str], None] | None
             result, scores=dataclasses.replace(snap.matrix, allowed=allowed)
         )
         name = f"match-run-{run.pk}-export-{export.pk}.xlsx"
-        directory = export_directory()
-        directory.mkdir(parents=True, exist_ok=True)
-        write_match_workbook(result, directory / name, progress=progress or (lambda _: None))
+        # Cadres' data: owner-only whatever the umask, as uploads and backups.
+        directory = private_dir(export_directory())
+        write_match_workbook(
+            result, directory / name, progress=progress or (lambda _: None), private=True
+        )
         job.finish(file_name=name)
     # Each export also clears the workbooks past their retention period; the
     # prune_files command does the same from cron. Pruning never fails an export.

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianbing.background.models import JobStatus
+from lianbing.demand.models import Program
 from lianbing.training import services as training_services
 
 from ..models import MatchRun
@@ -18,13 +19,31 @@ class FinaliseError(MatchingError):
     """The run cannot be finalised (already finalised, unfinished, pending decisions...)."""
 
 
-@transaction.atomic
+def _concurrent() -> str:
+    return _("本批次的另一个方案刚刚定案。请刷新页面，核对当前定案方案后再决定是否取代它。")
+
+
 def match_run_finalise(*, run: MatchRun, finalised_by: User) -> MatchRun:
     """Confirm the run: create the program's secondments and lock the run.
 
     A run that supersedes an earlier finalised run marks that run and its
     secondments superseded, with the reason given when the new run was made.
+    Two finalisations in one program are serialised by a lock on the program
+    row; should one still slip past (the database refuses a second current
+    finalised run, or a second active secondment), it is refused in Chinese.
     """
+    try:
+        return _finalise(run=run, finalised_by=finalised_by)
+    except IntegrityError:
+        raise FinaliseError(_concurrent()) from None
+
+
+@transaction.atomic
+def _finalise(*, run: MatchRun, finalised_by: User) -> MatchRun:
+    # The program row is the one lock every finalisation of the program takes
+    # first: the second waits here, then sees the first one's result (PostgreSQL
+    # READ COMMITTED; SQLite's IMMEDIATE transactions serialise anyway).
+    Program.objects.select_for_update().filter(pk=run.program_id).exists()
     run = (
         MatchRun.objects.select_for_update(of=("self",))
         .select_related("program", "supersedes")
@@ -61,6 +80,8 @@ def match_run_finalise(*, run: MatchRun, finalised_by: User) -> MatchRun:
     placements = list(run.placements.select_related("cadre", "post__mentor"))
     if not placements:
         raise FinaliseError(_("该方案没有配置任何干部，不能定案。"))
+    if run.supersedes is not None and run.supersedes.superseded_at is not None:
+        raise FinaliseError(_concurrent())
     now = timezone.now()
     if run.supersedes is not None:
         old = run.supersedes
