@@ -89,6 +89,27 @@ def account_password_reset(*, user: Any, by: Any) -> None:
     )
 
 
+@transaction.atomic
+def account_password_set_at_console(*, user: Any) -> None:
+    """A password set with ``lianbing manage changepassword``: changed again at next sign-in.
+
+    Whoever typed it at the server's console knows it, as an administrator
+    does after a reset, so the holder's gate is re-armed the same way and the
+    change is recorded (the trail's user is empty: the console has no account).
+    """
+    now = timezone.now()
+    Profile.objects.filter(user=user).update(
+        must_change_password=True, password_reset_by="服务器命令行", password_reset_at=now
+    )
+    audit.record(
+        action=AuditAction.PASSWORD_RESET,
+        object_type="auth.User",
+        object_id=user.pk,
+        object_repr=user.get_username(),
+        detail="在服务器命令行设置密码，下次登录须修改密码",
+    )
+
+
 def _tell_holder_of_reset(*, user: Any, by: Any, at: datetime.datetime) -> bool:
     if not user.email:
         return False

@@ -22,6 +22,8 @@ DEBUG = False
 ALLOWED_HOSTS: list[str] = []
 
 INSTALLED_APPS = [
+    # First, so that its management commands (changepassword, flush) replace Django's.
+    "lianbing.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -37,7 +39,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
-    "lianbing.accounts",
     "lianbing.people",
     "lianbing.demand",
     "lianbing.matching",
