@@ -6,7 +6,6 @@ docs/decisions/0005-background-work.md gives the rules both keep.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -84,24 +83,4 @@ def job_cancel(*, rows: QuerySet[Any], cancelled_message: str, cancelling_messag
         or rows.filter(status=JobStatus.RUNNING).update(
             cancel_requested=True, progress_message=cancelling_message
         )
-    )
-
-
-def background_work_cancel(
-    *,
-    rows: QuerySet[Any],
-    statuses: Sequence[str],
-    cancelled_message: str,
-    cancelling_message: str,
-) -> bool:
-    """:func:`job_cancel` for a kind that still names its own (queued, running, cancelled, failed).
-
-    Kept for the import jobs until they use :class:`JobStatus`; their values
-    are the shared ones, and any other set is refused.
-    """
-    shared = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.CANCELLED, JobStatus.FAILED)
-    if tuple(statuses) != shared:
-        raise ValueError(f"background jobs use the statuses {shared}, not {tuple(statuses)}")
-    return job_cancel(
-        rows=rows, cancelled_message=cancelled_message, cancelling_message=cancelling_message
     )
