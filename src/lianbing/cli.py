@@ -14,18 +14,26 @@ lianbing restore FILE [--yes]   replace the database with a backup
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import secrets
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 DEV_SETTINGS = "lianbing.config.settings.dev"
 PROD_SETTINGS = "lianbing.config.settings.prod"
 ADMIN_USERNAME = "admin"
+
+#: The demo restarts a dead worker after this many seconds, doubling (up to the
+#: maximum) while it keeps dying within ``_STEADY_SECONDS`` of its start.
+_RESTART_DELAY = 1.0
+_RESTART_DELAY_MAX = 30.0
+_STEADY_SECONDS = 30.0
+_SUPERVISE_POLL = 0.2
 
 
 def _setup_django(default_settings: str) -> None:
@@ -96,29 +104,82 @@ def _print_demo_accounts() -> None:
         print("这些账号已存在；忘记密码可运行：lianbing manage changepassword 用户名")
 
 
-def _run_children(commands: Sequence[Sequence[str]], env: dict[str, str]) -> int:
-    """Run processes side by side; stop all of them on Ctrl-C or when one exits."""
-    children = [subprocess.Popen(list(cmd), env=env) for cmd in commands]
+@dataclass
+class _Child:
+    """A process the demo runs; a ``restart`` one is started again when it dies."""
+
+    name: str
+    command: list[str]
+    restart: bool
+    process: subprocess.Popen[bytes] | None = None
+    started: float = 0.0
+    #: Seconds to wait before the next restart; doubles while it keeps dying at once.
+    delay: float = _RESTART_DELAY
+    due: float = 0.0
+
+    def start(self, env: dict[str, str]) -> subprocess.Popen[bytes]:
+        self.process = subprocess.Popen(self.command, env=env)
+        self.started = time.monotonic()
+        return self.process
+
+
+def _how_it_ended(code: int) -> str:
+    if code < 0:
+        return f"被信号 {-code} 终止"
+    return f"退出码 {code}"
+
+
+def _supervise(children: Sequence[_Child], env: dict[str, str]) -> int:
+    """Run the children side by side until Ctrl-C or until one that is not restarted exits.
+
+    A child that is restarted (the worker) and dies is reported on the console
+    and started again, later each time while it keeps dying at once; the
+    others go on meanwhile.
+    """
+    for child in children:
+        child.start(env)
     try:
         while True:
+            now = time.monotonic()
             for child in children:
-                code = child.poll()
-                if code is not None:
+                if child.process is None:
+                    if now >= child.due:
+                        pid = child.start(env).pid
+                        print(f"{child.name}已重新启动（进程 {pid}）。", flush=True)
+                    continue
+                code = child.process.poll()
+                if code is None:
+                    continue
+                if not child.restart:
+                    print(f"{child.name}已退出（{_how_it_ended(code)}），练兵台停止。", flush=True)
                     return code
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                children[0].wait(timeout=0.5)
+                lived = now - child.started
+                child.delay = (
+                    _RESTART_DELAY
+                    if lived > _STEADY_SECONDS
+                    else min(child.delay * 2, _RESTART_DELAY_MAX)
+                )
+                child.process, child.due = None, now + child.delay
+                print(
+                    f"{child.name}意外退出（{_how_it_ended(code)}），"
+                    f"{child.delay:g} 秒后重新启动；网页服务照常运行。",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            time.sleep(_SUPERVISE_POLL)
     except KeyboardInterrupt:
         print("\n正在停止……", flush=True)
         return 0
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
+        running = [c.process for c in children if c.process is not None]
+        for process in running:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in running:
             try:
-                child.wait(timeout=10)
+                process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                child.kill()
+                process.kill()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -132,11 +193,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     address = f"127.0.0.1:{args.port}"
     print(f"练兵台已启动：http://{address}/ （按 Ctrl-C 停止）", flush=True)
     me = [sys.executable, "-m", "lianbing.cli"]
-    return _run_children(
+    return _supervise(
         [
-            [*me, "manage", "runserver", address, "--noreload", "--skip-checks"],
+            _Child(
+                "网页服务",
+                [*me, "manage", "runserver", address, "--noreload", "--skip-checks"],
+                restart=False,
+            ),
             # A short poll: at the demo's scale a match run is back within 2 seconds.
-            [*me, "worker", "--interval", "0.2"],
+            _Child("后台任务进程", [*me, "worker", "--interval", "0.2"], restart=True),
         ],
         env,
     )
@@ -163,6 +228,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _setup_django(PROD_SETTINGS)
     from django.core.management import call_command
 
+    from lianbing.background.services import jobs_fail_orphaned
+
+    # The jobs a killed worker on this machine was on would show "running" until stale.
+    orphaned = jobs_fail_orphaned()
+    if orphaned:
+        print(f"已将 {orphaned} 个后台进程中断的任务标记为失败。", flush=True)
     try:
         call_command("db_worker", interval=args.interval)
     except KeyboardInterrupt:

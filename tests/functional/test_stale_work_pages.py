@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lianbing.background.models import JobStatus
-from lianbing.imports import job as lifecycle
-from lianbing.imports.models import ImportJob, ImportStatus
+from lianbing.imports import submit
+from lianbing.imports.models import ImportJob
 from lianbing.matching.models import MatchRun, Reoptimisation
 from lianbing.matching.services.runs import match_run_create
 from tests import factories
@@ -193,7 +193,7 @@ def _job(user: Any, settings: Any, tmp_path: Path) -> ImportJob:
     settings.TASKS = DATABASE_TASKS
     factories.program()
     book = cadres_book(tmp_path / "c.xlsx", [cadre_row()])
-    return lifecycle.import_job_create(
+    return submit.import_job_create(
         upload=SimpleUploadedFile("名册.xlsx", book.read_bytes()), created_by=user
     )
 
@@ -236,7 +236,7 @@ def test_cancelling_a_stale_import_from_its_page_ends_it(
 
     page = response.content.decode()
     job.refresh_from_db()
-    assert job.status == ImportStatus.FAILED
+    assert job.status == JobStatus.FAILED
     assert f'<div class="alert alert-danger" role="alert">{STOPPED}</div>' in page
     assert "已请求取消导入" not in page
     assert "every 500ms" not in page

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from lianbing.background.jobs import Failure, Job, JobCancelled
 from lianbing.background.models import JobStatus
-from lianbing.background.services import background_work_cancel, job_cancel
+from lianbing.background.services import job_cancel
+from lianbing.imports.models import IMPORT_STATUS_CHOICES
 from lianbing.matching.models import (
     EXPORT_STATUS_CHOICES,
     REOPTIMISATION_STATUS_CHOICES,
@@ -163,38 +164,19 @@ def test_a_job_without_progress_is_taken_up_and_finished_the_same_way(settings: 
     assert export.finished_at is not None
 
 
-def test_the_cancel_of_a_kind_with_its_own_statuses_takes_only_the_shared_values(
-    job: Job,
-) -> None:
-    with pytest.raises(ValueError, match="statuses"):
-        background_work_cancel(
-            rows=job.rows,
-            statuses=("waiting", "running", "cancelled", "failed"),
-            cancelled_message="已取消",
-            cancelling_message="正在取消",
-        )
-
-    cancelled = background_work_cancel(
-        rows=job.rows,
-        statuses=("queued", "running", "cancelled", "failed"),
-        cancelled_message="已取消",
-        cancelling_message="正在取消",
-    )
-
-    assert cancelled
-    assert job.status() == JobStatus.CANCELLED
-
-
 def test_each_kind_stores_the_shared_values_and_keeps_its_own_wording() -> None:
     wording = {
         "run": dict(RUN_STATUS_CHOICES),
         "reoptimisation": dict(REOPTIMISATION_STATUS_CHOICES),
         "export": dict(EXPORT_STATUS_CHOICES),
+        "import": dict(IMPORT_STATUS_CHOICES),
     }
 
     for choices in wording.values():
         assert set(choices) <= set(JobStatus.values)
-    assert [str(w["running"]) for w in wording.values()] == ["计算中", "求解中", "生成中"]
+    assert [str(w["running"]) for w in wording.values()] == ["计算中", "求解中", "生成中", "导入中"]
     assert str(wording["run"]["queued"]) == "排队中"
     assert "cancelled" not in wording["export"]
     assert str(wording["export"]["expired"]) == "已过期"
+    assert str(wording["import"]["rejected"]) == "有问题，未导入"
+    assert "expired" not in wording["import"]

@@ -22,8 +22,9 @@ from django.db import connection
 from django.utils import timezone
 
 from lianbing.background.models import JobStatus
-from lianbing.imports import job as lifecycle
-from lianbing.imports.models import ImportJob, ImportStatus
+from lianbing.imports import job as worker
+from lianbing.imports import submit
+from lianbing.imports.models import ImportJob
 from lianbing.matching.models import Decision, MatchRun, Reoptimisation, RunSnapshot
 from lianbing.matching.services.decisions import decision_record
 from lianbing.matching.services.finalising import match_run_finalise
@@ -116,7 +117,7 @@ def _decide(run: MatchRun, user: Any) -> Decision:
 def _job(tmp_path: Path, user: Any) -> ImportJob:
     factories.program()
     book = cadres_book(tmp_path / "c.xlsx", [cadre_row(编号="C1"), cadre_row(编号="C2")])
-    return lifecycle.import_job_create(
+    return submit.import_job_create(
         upload=SimpleUploadedFile("名册.xlsx", book.read_bytes()), created_by=user
     )
 
@@ -318,9 +319,9 @@ def test_cancelling_an_import_running_for_over_half_an_hour_ends_it_at_once(
     job = _job(tmp_path, user)
     _running_since(ImportJob, job.pk, minutes=31)
 
-    job = lifecycle.import_job_cancel(job=job)
+    job = submit.import_job_cancel(job=job)
 
-    assert job.status == ImportStatus.FAILED
+    assert job.status == JobStatus.FAILED
     _assert_stopped(job)
 
 
@@ -331,9 +332,9 @@ def test_cancelling_an_import_running_within_the_limit_only_asks_it_to_stop(
     job = _job(tmp_path, user)
     _running_since(ImportJob, job.pk, minutes=29)
 
-    job = lifecycle.import_job_cancel(job=job)
+    job = submit.import_job_cancel(job=job)
 
-    assert job.status == ImportStatus.RUNNING
+    assert job.status == JobStatus.RUNNING
     assert job.cancel_requested
     assert job.progress_message == "正在取消……"
     assert job.finished_at is None
@@ -348,14 +349,14 @@ def test_an_import_stopped_before_its_slow_worker_writes_imports_nothing(
 
     def stop() -> None:
         _running_since(ImportJob, job.pk, minutes=31)
-        lifecycle.import_job_cancel(job=job)
+        submit.import_job_cancel(job=job)
 
     # The last row checked, the write transaction about to begin.
     with _interrupting(_progress("核对第 2 / 2 条"), stop) as stopped:
-        status = lifecycle.import_job_execute(job_id=job.pk)
+        status = worker.import_job_execute(job_id=job.pk)
 
     assert stopped[0]
-    assert status == ImportStatus.FAILED
+    assert status == JobStatus.FAILED
     _assert_stopped(job)
     assert not Cadre.objects.exists()
     assert not Unit.objects.exists()
@@ -378,7 +379,7 @@ def test_an_import_stopped_while_its_transaction_is_open_is_rolled_back(
         # Another connection, as a web request would be; it commits at once.
         try:
             _running_since(ImportJob, job.pk, minutes=31)
-            lifecycle.import_job_cancel(job=job)
+            submit.import_job_cancel(job=job)
         except BaseException as exc:  # reported by the test below
             failures.append(exc)
         finally:
@@ -393,11 +394,11 @@ def test_an_import_stopped_while_its_transaction_is_open_is_rolled_back(
         return connection.in_atomic_block and sql.startswith('UPDATE "spreadsheets_importjob"')
 
     with _interrupting(writing_the_outcome, stop, before=True) as stopped:
-        status = lifecycle.import_job_execute(job_id=job.pk)
+        status = worker.import_job_execute(job_id=job.pk)
 
     assert stopped[0]
     assert not failures
-    assert status == ImportStatus.FAILED
+    assert status == JobStatus.FAILED
     _assert_stopped(job)
     assert not Cadre.objects.exists()
     assert not Unit.objects.exists()

@@ -32,6 +32,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from . import liveness
 from .models import BackgroundWork, JobStatus
 
 
@@ -80,11 +81,17 @@ class Job:
         return str(self.rows.values_list("status", flat=True).first() or "")
 
     def claim(self, *, progress: int = 0, message: str = "") -> bool:
-        """Take the queued job up: running from now; False when it was not queued (leave it alone)."""
+        """Take the queued job up: running from now; False when it was not queued (leave it alone).
+
+        The claim records this worker process, so that its death is seen (:mod:`.liveness`).
+        """
         fields: dict[str, Any] = {"status": JobStatus.RUNNING}
         if self.tracks_progress:
             fields.update(
-                started_at=timezone.now(), progress=progress, progress_message=message[:200]
+                started_at=timezone.now(),
+                progress=progress,
+                progress_message=message[:200],
+                worker=liveness.this_worker(),
             )
         return bool(self.rows.filter(status=JobStatus.QUEUED).update(**fields))
 

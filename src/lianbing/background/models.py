@@ -64,7 +64,7 @@ RUNNING = JobStatus.RUNNING.value
 
 
 class BackgroundWork(models.Model):
-    """Progress (0-100 and a short Chinese message), cancel flag, error and task id.
+    """Progress (0-100 and a short Chinese message), cancel flag, error, task id and worker.
 
     Each concrete kind declares ``status`` (with :class:`JobStatus` values),
     ``started_at`` and ``finished_at``.
@@ -77,6 +77,8 @@ class BackgroundWork(models.Model):
     cancel_requested = models.BooleanField(_("已请求取消"), default=False)
     error = models.TextField(_("错误信息"), blank=True)
     task_id = models.CharField(_("后台任务编号"), max_length=64, blank=True)
+    #: The worker process that claimed the job (see :mod:`.liveness`), to tell when it died.
+    worker = models.CharField(_("后台进程"), max_length=200, blank=True)
 
     # Declared by each concrete model.
     status: str

@@ -6,16 +6,16 @@ docs/decisions/0005-background-work.md gives the rules both keep.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks.base import Task
 
-from . import stale
+from . import liveness, stale
 from .models import BackgroundWork, JobStatus
 
 
@@ -38,38 +38,87 @@ def job_enqueue(*, task: Task[[int], Any], job: models.Model) -> None:
     transaction.on_commit(enqueue)
 
 
-def job_stop_if_stale(*, rows: QuerySet[Any]) -> bool:
-    """End the job in ``rows`` at once when it is running and stale; True when it did.
+def _job_fail(rows: QuerySet[Any], message: str) -> int:
+    """End the running jobs in ``rows`` at once as failed, saying ``message``; how many it ended.
 
-    The job becomes failed (a stopped job is a failure, not a user's ordinary
-    cancel: its page shows the error and asks for a new submission), with
-    :func:`stale.stopped_message` as its error and progress message,
-    ``finished_at`` now and its cancel flag set, so a worker that was only slow
-    stops at its next step. One conditional update: a job that finished or was
+    A stopped job is a failure, not a user's ordinary cancel: its page shows
+    the error and asks for a new submission. ``finished_at`` is now and the
+    cancel flag is set, so a worker that was only slow stops at its next step
+    and keeps nothing. One conditional update: a job that finished or was
     stopped meanwhile is left as it is.
     """
-    now = timezone.now()
+    return rows.filter(status=JobStatus.RUNNING).update(
+        status=JobStatus.FAILED,
+        cancel_requested=True,
+        error=message,
+        progress_message=message[:200],
+        finished_at=timezone.now(),
+    )
+
+
+def job_stop_if_stale(*, rows: QuerySet[Any]) -> bool:
+    """End the job in ``rows`` at once (failed) when it is running and stale; True when it did.
+
+    Its error and progress message are :func:`stale.stopped_message`.
+    """
     minutes = int(settings.LIANBING_STALE_WORK_MINUTES)
-    message = stale.stopped_message(minutes)
     return bool(
-        rows.filter(
-            status=JobStatus.RUNNING, started_at__lt=stale.started_before(now, minutes)
-        ).update(
-            status=JobStatus.FAILED,
-            cancel_requested=True,
-            error=message,
-            progress_message=message[:200],
-            finished_at=now,
+        _job_fail(
+            rows.filter(started_at__lt=stale.started_before(timezone.now(), minutes)),
+            stale.stopped_message(minutes),
         )
     )
+
+
+def job_fail_if_worker_gone(*, rows: QuerySet[Any]) -> int:
+    """End each running job in ``rows`` whose worker process died (failed); how many it ended.
+
+    Only a worker on this machine can be seen to have died (:mod:`.liveness`);
+    the others are left to the stale rule. The failure is the stale stop's,
+    with :func:`liveness.gone_message`. Each job is ended only while it still
+    records the same worker, so a job taken up again meanwhile is left alone.
+    """
+    ended = 0
+    running = rows.filter(status=JobStatus.RUNNING).exclude(worker="")
+    for pk, worker in running.values_list("pk", "worker"):
+        if liveness.is_gone(worker):
+            ended += _job_fail(rows.filter(pk=pk, worker=worker), liveness.gone_message())
+    return ended
+
+
+def job_check_worker(*, job: BackgroundWork) -> None:
+    """Fail ``job`` when it runs and its worker died (:func:`job_fail_if_worker_gone`), then re-read it.
+
+    For the status poll: the page shows the failure within a poll.
+    """
+    if job.status == JobStatus.RUNNING and job_fail_if_worker_gone(
+        rows=type(job)._default_manager.filter(pk=job.pk)
+    ):
+        job.refresh_from_db()
+
+
+def jobs_fail_orphaned() -> int:
+    """End every job of every kind whose worker on this machine died; how many it ended.
+
+    Run by a worker as it starts: the jobs a killed worker was on would
+    otherwise show "running" until they turn stale. A job of a worker that
+    still runs (another worker beside this one) is left alone.
+    """
+    kinds = [
+        model
+        for model in apps.get_models()
+        if issubclass(model, BackgroundWork) and not model._meta.abstract
+    ]
+    return sum(job_fail_if_worker_gone(rows=model._default_manager.all()) for model in kinds)
 
 
 def job_cancel(*, rows: QuerySet[Any], cancelled_message: str, cancelling_message: str) -> bool:
     """Cancel the job in ``rows``; False when it had already finished.
 
     A queued job is cancelled at once with ``cancelled_message``; a running one
-    past the stale limit is stopped at once (:func:`job_stop_if_stale`); any
-    other running one is asked to stop at its next step, its progress saying
+    past the stale limit, or whose worker died, is stopped at once
+    (:func:`job_stop_if_stale`, :func:`job_fail_if_worker_gone`); any other
+    running one is asked to stop at its next step, its progress saying
     ``cancelling_message``. Each step is one conditional update, so a job that
     moves on meanwhile is never overwritten.
     """
@@ -81,27 +130,8 @@ def job_cancel(*, rows: QuerySet[Any], cancelled_message: str, cancelling_messag
             finished_at=timezone.now(),
         )
         or job_stop_if_stale(rows=rows)
+        or job_fail_if_worker_gone(rows=rows)
         or rows.filter(status=JobStatus.RUNNING).update(
             cancel_requested=True, progress_message=cancelling_message
         )
-    )
-
-
-def background_work_cancel(
-    *,
-    rows: QuerySet[Any],
-    statuses: Sequence[str],
-    cancelled_message: str,
-    cancelling_message: str,
-) -> bool:
-    """:func:`job_cancel` for a kind that still names its own (queued, running, cancelled, failed).
-
-    Kept for the import jobs until they use :class:`JobStatus`; their values
-    are the shared ones, and any other set is refused.
-    """
-    shared = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.CANCELLED, JobStatus.FAILED)
-    if tuple(statuses) != shared:
-        raise ValueError(f"background jobs use the statuses {shared}, not {tuple(statuses)}")
-    return job_cancel(
-        rows=rows, cancelled_message=cancelled_message, cancelling_message=cancelling_message
     )

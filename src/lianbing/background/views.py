@@ -1,7 +1,8 @@
 """The page side of the background-job protocol: the polled progress and the cancel button.
 
 A kind's views check access, then hand over: :func:`job_status_response`
-renders the progress partial the page polls, and :func:`job_cancel_response`
+renders the progress partial the page polls (failing first a job whose worker
+died), and :func:`job_cancel_response`
 runs the kind's cancel service, says what happened and goes back to ``back``
 (a URL, usually the job's page).
 """
@@ -16,12 +17,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from .models import BackgroundWork, JobStatus
+from .services import job_check_worker
 
 
 def job_status_response(
     request: HttpRequest, *, job: BackgroundWork, template: str, context: Mapping[str, Any]
 ) -> HttpResponse:
-    """The progress partial; once the job has ended under a polling page, that page reloads."""
+    """The progress partial; once the job has ended under a polling page, that page reloads.
+
+    A running job whose worker died on this machine is failed first
+    (:func:`job_check_worker`), so the page shows it within a poll.
+    """
+    job_check_worker(job=job)
     response = render(request, template, context)
     if not job.is_active and request.GET.get("polling"):
         # The job ended while the page was polling: reload it with the outcome.

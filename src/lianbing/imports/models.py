@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lianbing.background.models import BackgroundWork
+from lianbing.background.models import BackgroundWork, JobStatus
 from lianbing.demand.models import Program
 
 #: Uploaded workbooks are kept under MEDIA_ROOT in this folder.
@@ -26,21 +26,16 @@ def stored_upload_name(instance: ImportJob, filename: str) -> str:
     return f"{IMPORT_DIR_NAME}/{uuid.uuid4().hex}.xlsx"
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("排队中")
-    RUNNING = "running", _("导入中")
-    DONE = "done", _("已导入")
-    REJECTED = "rejected", _("有问题，未导入")
-    FAILED = "failed", _("出错，未导入")
-    CANCELLED = "cancelled", _("已取消")
-
-
 #: A job in one of these states no longer needs its uploaded workbook.
-IMPORT_FINISHED = (
-    ImportStatus.DONE,
-    ImportStatus.REJECTED,
-    ImportStatus.FAILED,
-    ImportStatus.CANCELLED,
+IMPORT_FINISHED = (JobStatus.DONE, JobStatus.REJECTED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+#: What the import pages call each status (the values are :class:`JobStatus`'s).
+IMPORT_STATUS_CHOICES = JobStatus.choices_for(
+    (JobStatus.QUEUED, JobStatus.RUNNING, *IMPORT_FINISHED),
+    running=_("导入中"),
+    done=_("已导入"),
+    rejected=_("有问题，未导入"),
+    failed=_("出错，未导入"),
 )
 
 
@@ -82,7 +77,7 @@ class ImportJob(BackgroundWork):
     new_program_ended_on = models.DateField(_("新建批次结束日期"), null=True, blank=True)
 
     status = models.CharField(
-        _("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+        _("状态"), max_length=20, choices=IMPORT_STATUS_CHOICES, default=JobStatus.QUEUED
     )
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
@@ -105,7 +100,8 @@ class ImportJob(BackgroundWork):
         verbose_name_plural = _("名册导入")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=ImportStatus.values), name="import_job_status_known"
+                condition=Q(status__in=[value for value, _label in IMPORT_STATUS_CHOICES]),
+                name="import_job_status_known",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["", *ImportKind.values]), name="import_job_kind_known"
@@ -132,10 +128,6 @@ class ImportJob(BackgroundWork):
 
     def get_absolute_url(self) -> str:
         return reverse("imports:import_detail", args=[self.pk])
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
     @property
     def cadres_total(self) -> int:

@@ -20,7 +20,7 @@ from lianbing.xlsx.problems import CellProblem, SpreadsheetError
 from lianbing.xlsx.reader import ReadResult, open_workbook, read_opened
 
 #: Called with a percentage and a Chinese message; may raise to stop the import
-#: (see :class:`lianbing.imports.job.ImportCancelledError`).
+#: (the job's :class:`lianbing.background.jobs.JobCancelled`).
 Progress = Callable[[int, str], None]
 
 

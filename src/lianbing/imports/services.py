@@ -8,7 +8,8 @@ the people and demand services (:mod:`.write`). Any problem, in the file or
 against the database, raises :class:`ImportProblemsError` listing all of them
 (sheet, row, column, value, what to do) and nothing is written.
 
-The web page runs the same function in a background task (:mod:`.job`).
+The web page runs the same function in a background task (:mod:`.submit` queues
+it, :mod:`.job` runs it).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def import_workbook(
 
     Raises :class:`ImportProblemsError` with every problem found, having
     written nothing; whatever ``progress`` or ``before_commit`` raises (the
-    job's :class:`~lianbing.imports.job.ImportCancelledError`) passes through.
+    job's :class:`~lianbing.background.jobs.JobCancelled`) passes through.
     """
     path = Path(path)
     report = progress or _quiet

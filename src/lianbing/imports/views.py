@@ -14,14 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lianbing.accounts.models import Role
 from lianbing.accounts.policy import require_roles
+from lianbing.background.models import JobStatus
+from lianbing.background.views import job_cancel_response, job_status_response
 from lianbing.xlsx.columns import SHEETS
 from lianbing.xlsx.templates import write_template
 
-from . import job as lifecycle
-from . import selectors
+from . import selectors, submit
 from .access import access_import_job, access_imports
 from .forms import ImportUploadForm
-from .models import ImportStatus
 from .problems import import_problems_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,13 +43,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
         new_program = form.new_program()
         if not form.errors:
             try:
-                job = lifecycle.import_job_create(
+                job = submit.import_job_create(
                     upload=form.cleaned_data["file"],
                     created_by=request.user,  # type: ignore[arg-type]
                     program=form.cleaned_data["program"],
                     new_program=new_program,
                 )
-            except lifecycle.ImportRequestError as exc:
+            except submit.ImportRequestError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.info(
@@ -74,34 +74,29 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_GET
 def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
     job = selectors.import_job_status(job=access_import_job(request.user, job_id))
-    response = render(request, "imports/import_detail.html#status", {"job": job})
-    if not job.is_active and request.GET.get("polling"):
-        # The import ended while the page was polling: reload it with the outcome.
-        response["HX-Refresh"] = "true"
-    return response
+    return job_status_response(
+        request, job=job, template="imports/import_detail.html#status", context={"job": job}
+    )
 
 
 @require_roles(Role.STAFF)
 @require_POST
 def import_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
     job = access_import_job(request.user, job_id)
-    try:
-        job = lifecycle.import_job_cancel(job=job)
-    except lifecycle.ImportRequestError as exc:
-        messages.error(request, str(exc))
-    else:
-        if job.status == ImportStatus.FAILED:  # a stale job is stopped at once
-            messages.warning(request, job.error)
-        else:
-            messages.info(request, _("已请求取消导入；取消后不会导入任何数据。"))
-    return redirect(job)
+    return job_cancel_response(
+        request,
+        cancel=lambda: submit.import_job_cancel(job=job),
+        refused=submit.ImportRequestError,
+        asked_message=_("已请求取消导入；取消后不会导入任何数据。"),
+        back=job.get_absolute_url(),
+    )
 
 
 @require_roles(Role.STAFF)
 @require_GET
 def import_problems(request: HttpRequest, job_id: int) -> FileResponse:
     job = access_import_job(request.user, job_id)
-    if job.status != ImportStatus.REJECTED:
+    if job.status != JobStatus.REJECTED:
         raise Http404(_("该导入没有问题清单"))
     return _xlsx(import_problems_workbook(job), f"导入问题清单-{job.pk}.xlsx")
 

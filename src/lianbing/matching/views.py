@@ -14,6 +14,7 @@ from lianbing.accounts.policy import require_roles
 from lianbing.accounts.query_params import id_param
 from lianbing.accounts.text_limits import first_error
 from lianbing.background.models import JobStatus
+from lianbing.background.services import job_check_worker
 from lianbing.background.views import job_cancel_response, job_status_response
 
 from . import selectors
@@ -311,6 +312,7 @@ def reoptimisation_status(
         raise Http404(_("没有找到这次重新优化"))
     if not _is_htmx(request):
         return redirect(reverse("matching:balance", args=[run.pk]))
+    job_check_worker(job=reoptimisation)  # a re-optimisation whose worker died ends now
     return _reoptimisation_area(request, run, reoptimisation)
 
 

@@ -15,9 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lianbing.accounts.models import Role
+from lianbing.background.models import JobStatus
 from lianbing.demand.models import Program
-from lianbing.imports import job as lifecycle
-from lianbing.imports.models import ImportJob, ImportStatus
+from lianbing.imports import job as worker
+from lianbing.imports.models import ImportJob
 from lianbing.people.models import Cadre
 from tests import factories
 from tests.integration.imports.books import cadre_row, cadres_book
@@ -161,8 +162,8 @@ def test_a_queued_import_shows_a_progress_bar_and_can_be_cancelled(
     assert "every 500ms" in page
     assert "取消导入" in page
     job.refresh_from_db()
-    assert job.status == ImportStatus.CANCELLED
-    assert lifecycle.import_job_execute(job_id=job.pk) == ImportStatus.CANCELLED
+    assert job.status == JobStatus.CANCELLED
+    assert worker.import_job_execute(job_id=job.pk) == JobStatus.CANCELLED
     assert not Cadre.objects.exists()
 
 

@@ -14,10 +14,13 @@ from django.core.management import call_command
 from django.db import transaction
 
 from lianbing.accounts.models import AuditAction, AuditEvent
+from lianbing.background.jobs import Job
+from lianbing.background.models import JobStatus
 from lianbing.demand.models import Post, Program
-from lianbing.imports import job as lifecycle
+from lianbing.imports import job as worker
+from lianbing.imports import submit
 from lianbing.imports.check import NewProgram
-from lianbing.imports.models import ImportJob, ImportStatus
+from lianbing.imports.models import ImportJob
 from lianbing.imports.problems import import_problems_workbook
 from lianbing.imports.read import ImportProblemsError
 from lianbing.imports.services import import_workbook
@@ -322,9 +325,9 @@ def test_a_job_keeps_the_upload_under_a_random_name_and_records_the_counts(
         tmp_path / "c.xlsx", [cadre_row(编号="C1"), cadre_row(编号="C2", 姓名="金伟")]
     )
 
-    job = lifecycle.import_job_create(upload=_upload(path), created_by=user)
+    job = submit.import_job_create(upload=_upload(path), created_by=user)
 
-    assert job.status == ImportStatus.DONE
+    assert job.status == JobStatus.DONE
     assert (job.kind, job.cadres_created, job.units_created) == ("cadres", 2, 1)
     assert job.file_name == "名册（最终版）.xlsx"
     assert job.file.name.startswith("imports/")
@@ -339,7 +342,7 @@ def test_the_writes_of_a_job_are_attributed_to_the_uploader_in_the_audit_trail(
     user = factories.staff_user()
     path = cadres_book(tmp_path / "c.xlsx", [cadre_row(编号="C1")])
 
-    job = lifecycle.import_job_create(upload=_upload(path), created_by=user)
+    job = submit.import_job_create(upload=_upload(path), created_by=user)
 
     event = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="people.Cadre")
     assert event.username == "ganbuke"
@@ -379,10 +382,10 @@ def test_a_rejected_job_keeps_every_problem_and_offers_them_as_a_workbook(
     # A value that Excel would run as a formula is written back quoted.
     path = cadres_book(tmp_path / "c.xlsx", [cadre_row(回避单位="'=HYPERLINK(1)")])
 
-    job = lifecycle.import_job_create(upload=_upload(path), created_by=user)
+    job = submit.import_job_create(upload=_upload(path), created_by=user)
     content = import_problems_workbook(job)
 
-    assert job.status == ImportStatus.REJECTED
+    assert job.status == JobStatus.REJECTED
     assert [p["column"] for p in job.problems] == ["回避单位"]
     assert not Cadre.objects.exists()
     book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
@@ -395,10 +398,8 @@ def test_an_upload_that_is_not_an_xlsx_is_refused_before_it_is_kept(tmp_path: Pa
     factories.program()
     user = factories.staff_user()
 
-    with pytest.raises(lifecycle.ImportRequestError) as error:
-        lifecycle.import_job_create(
-            upload=SimpleUploadedFile("a.xlsx", b"not a zip"), created_by=user
-        )
+    with pytest.raises(submit.ImportRequestError) as error:
+        submit.import_job_create(upload=SimpleUploadedFile("a.xlsx", b"not a zip"), created_by=user)
 
     assert "不是 .xlsx" in str(error.value)
     assert not ImportJob.objects.exists()
@@ -408,15 +409,15 @@ def test_a_job_cancelled_while_queued_is_never_imported(tmp_path: Path, settings
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     factories.program()
     user = factories.staff_user()
-    job = lifecycle.import_job_create(
+    job = submit.import_job_create(
         upload=_upload(cadres_book(tmp_path / "c.xlsx", [cadre_row()])), created_by=user
     )
-    assert job.status == ImportStatus.QUEUED
+    assert job.status == JobStatus.QUEUED
 
-    lifecycle.import_job_cancel(job=job)
-    status = lifecycle.import_job_execute(job_id=job.pk)
+    submit.import_job_cancel(job=job)
+    status = worker.import_job_execute(job_id=job.pk)
 
-    assert status == ImportStatus.CANCELLED
+    assert status == JobStatus.CANCELLED
     assert not Cadre.objects.exists()
 
 
@@ -426,15 +427,15 @@ def test_a_job_asked_to_cancel_while_running_stops_and_writes_nothing(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     factories.program()
     user = factories.staff_user()
-    job = lifecycle.import_job_create(
+    job = submit.import_job_create(
         upload=_upload(cadres_book(tmp_path / "c.xlsx", [cadre_row()])), created_by=user
     )
     # The request arrives while the worker is between two rows.
     ImportJob.objects.filter(pk=job.pk).update(cancel_requested=True)
 
-    status = lifecycle.import_job_execute(job_id=job.pk)
+    status = worker.import_job_execute(job_id=job.pk)
 
-    assert status == ImportStatus.CANCELLED
+    assert status == JobStatus.CANCELLED
     assert not Cadre.objects.exists()
     assert not Unit.objects.exists()
 
@@ -444,16 +445,16 @@ def test_progress_inside_the_write_transaction_is_visible_to_the_page(
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     factories.program()
-    job = lifecycle.import_job_create(
+    job = submit.import_job_create(
         upload=_upload(cadres_book(tmp_path / "c.xlsx", [cadre_row()])),
         created_by=factories.staff_user(),
     )
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, progress=50)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=50)
     job.refresh_from_db()
 
     with transaction.atomic():
-        lifecycle._JobReporter(job.pk)(75, "写入第 3 / 4 条")
-    seen = lifecycle.live_progress(job)
+        worker._JobReporter(Job(ImportJob, job.pk))(75, "写入第 3 / 4 条")
+    seen = worker.live_progress(job)
 
     assert seen == (75, "写入第 3 / 4 条")
 
@@ -462,7 +463,7 @@ def test_progress_inside_the_write_transaction_is_visible_to_the_page(
 def test_the_database_worker_imports_an_enqueued_workbook(tmp_path: Path, settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     factories.program()
-    job = lifecycle.import_job_create(
+    job = submit.import_job_create(
         upload=_upload(cadres_book(tmp_path / "c.xlsx", [cadre_row()])),
         created_by=factories.staff_user(),
     )
@@ -470,6 +471,6 @@ def test_the_database_worker_imports_an_enqueued_workbook(tmp_path: Path, settin
     call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
 
     job.refresh_from_db()
-    assert job.status == ImportStatus.DONE
+    assert job.status == JobStatus.DONE
     assert job.cadres_created == 1
-    assert not lifecycle._progress_file(job.pk).exists()
+    assert not worker._progress_file(job.pk).exists()

@@ -16,8 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lianbing.accounts.models import AuditAction, AuditEvent
-from lianbing.imports import job as lifecycle
-from lianbing.imports.models import ImportJob, ImportStatus
+from lianbing.background.models import JobStatus
+from lianbing.imports import job as worker
+from lianbing.imports import submit
+from lianbing.imports.models import ImportJob
 from lianbing.imports.problems import import_problems_workbook
 from lianbing.people.models import Cadre
 from tests import factories
@@ -45,7 +47,7 @@ def _job(tmp_path: Path, user: Any, **row: Any) -> ImportJob:
     """An upload of one cadre row, imported at once (each import also prunes old uploads)."""
     path = cadres_book(tmp_path / f"c{ImportJob.objects.count()}.xlsx", [cadre_row(**row)])
     upload = SimpleUploadedFile("干部名册.xlsx", path.read_bytes())
-    return lifecycle.import_job_create(upload=upload, created_by=user)
+    return submit.import_job_create(upload=upload, created_by=user)
 
 
 def _age(job: ImportJob, days: float) -> ImportJob:
@@ -62,7 +64,7 @@ def _cancelled(tmp_path: Path, user: Any, settings: Any) -> ImportJob:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     job = _job(tmp_path, user)
     settings.TASKS = tasks
-    return lifecycle.import_job_cancel(job=job)
+    return submit.import_job_cancel(job=job)
 
 
 def test_an_imported_upload_older_than_thirty_days_is_deleted_and_the_job_kept(
@@ -75,14 +77,14 @@ def test_an_imported_upload_older_than_thirty_days_is_deleted_and_the_job_kept(
     assert old_file.is_file()
     assert old_file.parent == media / "imports"
 
-    removed = lifecycle.import_uploads_prune()
+    removed = worker.import_uploads_prune()
 
     old.refresh_from_db()
     recent.refresh_from_db()
     assert removed == 1
     assert not old_file.exists()
     assert old.upload_removed_at is not None
-    assert (old.status, old.cadres_created) == (ImportStatus.DONE, 1)
+    assert (old.status, old.cadres_created) == (JobStatus.DONE, 1)
     assert recent_file.is_file()
     assert recent.upload_removed_at is None
     assert Cadre.objects.count() == 2
@@ -92,9 +94,9 @@ def test_a_rejected_upload_is_deleted_but_its_problems_stay(
     media: Path, tmp_path: Path, user: Any
 ) -> None:
     job = _age(_job(tmp_path, user, 政治能力=130), 31)
-    assert job.status == ImportStatus.REJECTED
+    assert job.status == JobStatus.REJECTED
 
-    removed = lifecycle.import_uploads_prune()
+    removed = worker.import_uploads_prune()
 
     job.refresh_from_db()
     assert removed == 1
@@ -107,11 +109,11 @@ def test_a_cancelled_upload_is_deleted_and_a_failed_one_too(
     media: Path, tmp_path: Path, user: Any, settings: Any
 ) -> None:
     cancelled, failed = _cancelled(tmp_path, user, settings), _job(tmp_path, user)
-    ImportJob.objects.filter(pk=failed.pk).update(status=ImportStatus.FAILED)
+    ImportJob.objects.filter(pk=failed.pk).update(status=JobStatus.FAILED)
     _age(cancelled, 31)
     _age(failed, 31)
 
-    removed = lifecycle.import_uploads_prune()
+    removed = worker.import_uploads_prune()
 
     assert removed == 2
     assert not Path(cancelled.file.path).exists()
@@ -126,9 +128,9 @@ def test_the_retention_is_counted_from_the_finish_in_days_of_the_setting(
     finished = job.finished_at
     assert finished is not None
 
-    kept = lifecycle.import_uploads_prune(now=finished + 3 * DAY - datetime.timedelta(minutes=1))
-    removed = lifecycle.import_uploads_prune(now=finished + 3 * DAY + datetime.timedelta(minutes=1))
-    again = lifecycle.import_uploads_prune(now=finished + 300 * DAY)
+    kept = worker.import_uploads_prune(now=finished + 3 * DAY - datetime.timedelta(minutes=1))
+    removed = worker.import_uploads_prune(now=finished + 3 * DAY + datetime.timedelta(minutes=1))
+    again = worker.import_uploads_prune(now=finished + 300 * DAY)
 
     job.refresh_from_db()
     assert (kept, removed, again) == (0, 1, 0)
@@ -143,10 +145,10 @@ def test_queued_and_running_uploads_are_never_touched_whatever_their_age(
     long_ago = timezone.now() - 365 * DAY
     ImportJob.objects.filter(pk=queued.pk).update(created_at=long_ago)
     ImportJob.objects.filter(pk=running.pk).update(
-        status=ImportStatus.RUNNING, created_at=long_ago, started_at=long_ago
+        status=JobStatus.RUNNING, created_at=long_ago, started_at=long_ago
     )
 
-    removed = lifecycle.import_uploads_prune(now=timezone.now() + 365 * DAY)
+    removed = worker.import_uploads_prune(now=timezone.now() + 365 * DAY)
 
     assert removed == 0
     assert Path(queued.file.path).is_file()
@@ -170,7 +172,7 @@ def test_an_old_upload_whose_file_is_already_gone_is_still_recorded(
     job = _age(_job(tmp_path, user), 31)
     Path(job.file.path).unlink()
 
-    removed = lifecycle.import_uploads_prune()
+    removed = worker.import_uploads_prune()
 
     job.refresh_from_db()
     assert removed == 1
@@ -183,7 +185,7 @@ def test_each_import_prunes_the_expired_uploads(media: Path, tmp_path: Path, use
     new = _job(tmp_path, user, 编号="C2", 姓名="金伟")
 
     old.refresh_from_db()
-    assert new.status == ImportStatus.DONE
+    assert new.status == JobStatus.DONE
     assert Path(new.file.path).is_file()
     assert old.upload_removed_at is not None
     assert not Path(old.file.path).exists()
@@ -201,7 +203,7 @@ def test_a_file_that_cannot_be_deleted_neither_fails_the_import_nor_is_recorded(
     new = _job(tmp_path, user, 编号="C2", 姓名="金伟")
 
     stuck.refresh_from_db()
-    assert new.status == ImportStatus.DONE
+    assert new.status == JobStatus.DONE
     assert stuck.upload_removed_at is None
 
 
@@ -210,7 +212,7 @@ def test_each_removal_is_in_the_audit_trail_without_a_user(
 ) -> None:
     job = _age(_job(tmp_path, user), 31)
 
-    lifecycle.import_uploads_prune()
+    worker.import_uploads_prune()
 
     event = AuditEvent.objects.get(object_type="spreadsheets.ImportJob", detail__contains=REMOVED)
     assert (event.action, event.object_id, event.username) == (AuditAction.UPDATE, str(job.pk), "")
@@ -262,7 +264,7 @@ def test_the_job_page_says_the_upload_was_deleted_and_keeps_the_counts(
     media: Path, tmp_path: Path, user: Any, staff: Client
 ) -> None:
     job = _age(_job(tmp_path, user), 31)
-    lifecycle.import_uploads_prune()
+    worker.import_uploads_prune()
 
     page = staff.get(reverse("imports:import_detail", args=[job.pk])).content.decode()
 
@@ -274,7 +276,7 @@ def test_a_rejected_job_page_still_offers_its_problem_list_after_the_upload_is_d
     media: Path, tmp_path: Path, user: Any, staff: Client
 ) -> None:
     job = _age(_job(tmp_path, user, 政治能力=130), 31)
-    lifecycle.import_uploads_prune()
+    worker.import_uploads_prune()
 
     page = staff.get(reverse("imports:import_detail", args=[job.pk])).content.decode()
     download = staff.get(reverse("imports:import_problems", args=[job.pk]))
@@ -300,7 +302,7 @@ def test_the_import_list_marks_the_jobs_whose_upload_was_deleted(
 ) -> None:
     _age(_job(tmp_path, user), 31)
     _job(tmp_path, user)
-    lifecycle.import_uploads_prune()
+    worker.import_uploads_prune()
 
     page = staff.get(reverse("imports:import_list")).content.decode()
 
