@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0004_decision_withdrawal'),
+        ('matching', '0005_one_current_finalised_run'),
     ]
 
     operations = [
