@@ -28,18 +28,6 @@ HINT = "已运行超过 30 分钟，后台可能已中断。可点击“取消�
 STOPPED = "后台任务超过 30 分钟未完成，可能已中断，已停止。请重新提交。"
 
 
-@pytest.fixture
-def user() -> Any:
-    return factories.staff_user()
-
-
-@pytest.fixture
-def staff(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _running_since(model: Any, pk: int, minutes: int, *, cancel_requested: bool) -> None:
     model.objects.filter(pk=pk).update(
         status="running",
