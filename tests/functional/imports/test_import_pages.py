@@ -24,7 +24,7 @@ from tests.integration.imports.books import cadre_row, cadres_book
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def _file(path: Path, name: str = "干部名册.xlsx") -> SimpleUploadedFile:

@@ -24,7 +24,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def _form(program_id: int, **extra: Any) -> dict[str, Any]:
