@@ -1,4 +1,4 @@
-"""Shared test helpers: paths relative to the repository root, commit hooks in database tests."""
+"""Shared test helpers: paths relative to the repository root, commit hooks, the staff account."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import transaction
+
+from tests import factories
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
@@ -49,3 +52,16 @@ def _commit_hooks_run_when_the_outermost_block_of_the_code_ends(
                     raise
 
     monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_commit)
+
+
+@pytest.fixture
+def user() -> User:
+    """The department-staff account ``ganbuke`` that a test acts as."""
+    return factories.staff_user()
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """A media folder of the test's own, for uploads and exported workbooks."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)

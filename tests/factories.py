@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from typing import Any
 
+from django.contrib.auth.models import User
+
+from lianbing.accounts.models import Profile, Role
 from lianbing.demand import services as demand_services
 from lianbing.demand.models import Post, Program
 from lianbing.engine import taxonomy
 from lianbing.engine.profiles import CadreProfile, PostProfile
+from lianbing.matching.models import Decision, MatchRun
+from lianbing.matching.services.decisions import decision_record
+from lianbing.matching.services.runs import match_run_create
 from lianbing.people import services as people_services
-from lianbing.people.models import Cadre, Unit
+from lianbing.people.models import Cadre, Mentor, Unit
 from lianbing.survey.models import Demand, SurveyRound
 
 _counter = itertools.count(1)
@@ -75,12 +82,8 @@ def post(
 ALL_CATEGORIES = taxonomy.CATEGORY_CODES
 
 
-def staff_user(username: str = "ganbuke") -> object:
+def staff_user(username: str = "ganbuke") -> User:
     """A department-staff account (组织部干部科)."""
-    from django.contrib.auth.models import User
-
-    from lianbing.accounts.models import Profile, Role
-
     user = User.objects.create_user(
         username=username, password="Lianbing-2026", first_name="干部科"
     )
@@ -108,6 +111,39 @@ def matching_program(*, cadres: int = 4, posts: int = 3, seats: int = 1) -> Prog
             host=unit(f"测试镇{next(_counter)}", kind="town"),
         )
     return prog
+
+
+def match_run(
+    created_by: User,
+    *,
+    program: Program | None = None,
+    cadres: int = 5,
+    posts: int = 3,
+    **kwargs: Any,
+) -> MatchRun:
+    """A run computed at once on ``program``, by default a fresh small one (``matching_program``)."""
+    program = program or matching_program(cadres=cadres, posts=posts)
+    return match_run_create(program=program, created_by=created_by, **kwargs)
+
+
+def decision(
+    run: MatchRun,
+    created_by: User,
+    kind: str = "forbid",
+    cadre_id: int | None = None,
+    post_id: int | None = None,
+) -> Decision:
+    """A review decision with a reason; without a cadre, on the run's first placed pair."""
+    if cadre_id is None:
+        cadre_id, post_id = next(iter(run.placements.values_list("cadre_id", "post_id")))
+    return decision_record(
+        run=run,
+        kind=kind,
+        cadre_id=cadre_id,
+        post_id=post_id,
+        reason="组织研究决定",
+        created_by=created_by,
+    )
 
 
 # --------------------------------------------------------------------------- survey
@@ -171,15 +207,12 @@ def account(
     username: str | None = None,
     password: str = "Lianbing-2026!",
     unit_: Unit | None = None,
-    mentor: object | None = None,
+    mentor: Mentor | None = None,
     cadre_: Cadre | None = None,
     must_change_password: bool = False,
-) -> object:
+) -> User:
     """A user with one role (None: an account without a role), through the role-grant service."""
-    from django.contrib.auth.models import User
-
     from lianbing.accounts import services as account_services
-    from lianbing.accounts.models import Profile
 
     user = User.objects.create_user(
         username=username or f"{role or 'norole'}{next(_counter)}", password=password
@@ -190,7 +223,7 @@ def account(
             role=role,
             unit=unit_,
             mentor=mentor,
-            cadre=cadre_,  # type: ignore[arg-type]
+            cadre=cadre_,
         )
         Profile.objects.filter(user=user).update(must_change_password=must_change_password)
     return user

@@ -15,10 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(client: Client) -> Client:
-    user = User.objects.create_user(username="ganbuke", password="Lianbing-2026", is_staff=True)
-    client.force_login(user)
-    return client
+def user() -> User:
+    """The staff account of the foundation: ``is_staff`` without a role profile acts as staff."""
+    return User.objects.create_user(username="ganbuke", password="Lianbing-2026", is_staff=True)
 
 
 @pytest.fixture

@@ -33,10 +33,9 @@ def cadre() -> Cadre:
 
 
 @pytest.fixture
-def staff(client: Client) -> Client:
-    user = User.objects.create_user(username="ganbuke", password="Lianbing-2026", is_staff=True)
-    client.force_login(user)
-    return client
+def user() -> User:
+    """The staff account of the foundation: ``is_staff`` without a role profile acts as staff."""
+    return User.objects.create_user(username="ganbuke", password="Lianbing-2026", is_staff=True)
 
 
 def test_the_cadre_list_shows_the_phone_masked(staff: Client, cadre: Cadre) -> None:

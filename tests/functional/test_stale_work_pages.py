@@ -22,22 +22,10 @@ from tests.integration.imports.books import cadre_row, cadres_book
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 HINT = "已运行超过 30 分钟，后台可能已中断。可点击“取消”停止它，然后重新提交。"
 STOPPED = "后台任务超过 30 分钟未完成，可能已中断，已停止。请重新提交。"
-
-
-@pytest.fixture
-def user() -> Any:
-    return factories.staff_user()
-
-
-@pytest.fixture
-def staff(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _running_since(model: Any, pk: int, minutes: int, *, cancel_requested: bool) -> None:

@@ -25,8 +25,7 @@ from lianbing.background.models import JobStatus
 from lianbing.imports import job as worker
 from lianbing.imports import submit
 from lianbing.imports.models import ImportJob
-from lianbing.matching.models import Decision, MatchRun, Reoptimisation, RunSnapshot
-from lianbing.matching.services.decisions import decision_record
+from lianbing.matching.models import MatchRun, Reoptimisation, RunSnapshot
 from lianbing.matching.services.finalising import match_run_finalise
 from lianbing.matching.services.guards import ReoptimisationBusyError
 from lianbing.matching.services.reoptimisation import (
@@ -35,7 +34,7 @@ from lianbing.matching.services.reoptimisation import (
 )
 from lianbing.matching.services.reoptimise_solve import match_reoptimise_execute
 from lianbing.matching.services.run_compute import match_run_execute
-from lianbing.matching.services.runs import match_run_cancel, match_run_create
+from lianbing.matching.services.runs import match_run_cancel
 from lianbing.people.models import AbilityAssessment, Cadre, Unit
 from lianbing.training.models import Secondment
 from tests import factories
@@ -46,11 +45,6 @@ pytestmark = pytest.mark.django_db
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 STOPPED = "后台任务超过 30 分钟未完成，可能已中断，已停止。请重新提交。"
-
-
-@pytest.fixture
-def user() -> Any:
-    return factories.staff_user()
 
 
 def _ago(minutes: int) -> datetime.datetime:
@@ -93,25 +87,8 @@ def _progress(message: str) -> Callable[[str, Any], bool]:
     return lambda sql, params: sql.startswith("UPDATE") and message in (params or ())
 
 
-def _run(user: Any) -> MatchRun:
-    program = factories.matching_program(cadres=5, posts=3)
-    return match_run_create(program=program, created_by=user)
-
-
 def _placed(run: MatchRun) -> dict[int, int]:
     return dict(run.placements.values_list("cadre_id", "post_id"))
-
-
-def _decide(run: MatchRun, user: Any) -> Decision:
-    cadre_id, post_id = next(iter(_placed(run).items()))
-    return decision_record(
-        run=run,
-        kind="forbid",
-        cadre_id=cadre_id,
-        post_id=post_id,
-        reason="组织研究决定",
-        created_by=user,
-    )
 
 
 def _job(tmp_path: Path, user: Any) -> ImportJob:
@@ -138,7 +115,7 @@ def test_cancelling_a_run_running_for_over_half_an_hour_ends_it_at_once(
     user: Any, settings: Any
 ) -> None:
     settings.TASKS = DATABASE_TASKS
-    run = _run(user)
+    run = factories.match_run(user)
     _running_since(MatchRun, run.pk, minutes=31)
 
     run = match_run_cancel(run=run)
@@ -151,7 +128,7 @@ def test_cancelling_a_run_running_within_the_limit_only_asks_it_to_stop(
     user: Any, settings: Any
 ) -> None:
     settings.TASKS = DATABASE_TASKS
-    run = _run(user)
+    run = factories.match_run(user)
     _running_since(MatchRun, run.pk, minutes=29)
 
     run = match_run_cancel(run=run)
@@ -171,7 +148,7 @@ def test_a_run_stopped_while_its_slow_worker_was_busy_keeps_no_result(
     user: Any, settings: Any, step: str
 ) -> None:
     settings.TASKS = DATABASE_TASKS
-    run = _run(user)
+    run = factories.match_run(user)
 
     def stop() -> None:
         _running_since(MatchRun, run.pk, minutes=31)
@@ -195,7 +172,7 @@ def test_a_worker_that_picks_up_a_stopped_runs_task_again_leaves_it_alone(
     settings: Any,
 ) -> None:
     settings.TASKS = DATABASE_TASKS
-    run = _run(factories.staff_user())
+    run = factories.match_run(factories.staff_user())
     _running_since(MatchRun, run.pk, minutes=31)
     match_run_cancel(run=run)
 
@@ -208,7 +185,7 @@ def test_a_worker_that_picks_up_a_stopped_runs_task_again_leaves_it_alone(
 def test_the_limit_comes_from_the_setting(user: Any, settings: Any) -> None:
     settings.TASKS = DATABASE_TASKS
     settings.LIANBING_STALE_WORK_MINUTES = 5
-    fresh, old = _run(user), _run(user)
+    fresh, old = factories.match_run(user), factories.match_run(user)
     _running_since(MatchRun, fresh.pk, minutes=4)
     _running_since(MatchRun, old.pk, minutes=6)
 
@@ -233,14 +210,14 @@ def _stuck(run: MatchRun, user: Any, settings: Any, minutes: int = 31) -> Reopti
 def test_a_stuck_reoptimisation_cancelled_lets_the_run_take_decisions_again(
     user: Any, settings: Any
 ) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     before, total = _placed(run), run.total
     reoptimisation = _stuck(run, user, settings)
     with pytest.raises(ReoptimisationBusyError):
-        _decide(run, user)
+        factories.decision(run, user)
 
     reoptimisation = match_reoptimise_cancel(reoptimisation=reoptimisation)
-    decision = _decide(run, user)
+    decision = factories.decision(run, user)
 
     assert reoptimisation.status == JobStatus.FAILED
     _assert_stopped(reoptimisation)
@@ -254,7 +231,7 @@ def test_a_stuck_reoptimisation_cancelled_lets_the_run_take_decisions_again(
 def test_a_stuck_reoptimisation_cancelled_lets_the_run_be_finalised(
     user: Any, settings: Any
 ) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     reoptimisation = _stuck(run, user, settings)
     with pytest.raises(ReoptimisationBusyError):
         match_run_finalise(run=run, finalised_by=user)
@@ -269,7 +246,7 @@ def test_a_stuck_reoptimisation_cancelled_lets_the_run_be_finalised(
 def test_cancelling_a_reoptimisation_running_within_the_limit_only_asks_it_to_stop(
     user: Any, settings: Any
 ) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     reoptimisation = _stuck(run, user, settings, minutes=29)
 
     reoptimisation = match_reoptimise_cancel(reoptimisation=reoptimisation)
@@ -278,15 +255,15 @@ def test_cancelling_a_reoptimisation_running_within_the_limit_only_asks_it_to_st
     assert reoptimisation.cancel_requested
     assert reoptimisation.error == ""
     with pytest.raises(ReoptimisationBusyError):
-        _decide(run, user)
+        factories.decision(run, user)
 
 
 def test_a_reoptimisation_stopped_while_its_slow_worker_was_saving_leaves_the_run_as_it_was(
     user: Any, settings: Any
 ) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     before, total = _placed(run), run.total
-    decision = _decide(run, user)
+    decision = factories.decision(run, user)
     settings.TASKS = DATABASE_TASKS
     reoptimisation = match_run_reoptimise_request(run=run, requested_by=user)
 

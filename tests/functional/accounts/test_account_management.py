@@ -20,9 +20,9 @@ GOOD = "Lianbing-2026!"
 NEW = "Chongzhi-Mima-88"
 
 
-def _client(user: object) -> Client:
+def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
+    client.force_login(user)
     return client
 
 

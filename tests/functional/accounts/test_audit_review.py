@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from lianbing.accounts.models import AuditAction, AuditEvent
 from lianbing.matching.models import MatchRun
-from lianbing.matching.services.runs import match_run_create
 from lianbing.training.models import Secondment
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def staff() -> Client:
-    client = Client()
-    client.force_login(factories.staff_user())  # type: ignore[arg-type]
-    return client
-
-
-@pytest.fixture
-def run() -> MatchRun:
-    return match_run_create(
-        program=factories.matching_program(cadres=5, posts=3),
-        created_by=factories.staff_user("zuzhibu"),
-    )
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def _events(object_type: str, action: str = AuditAction.CREATE) -> list[AuditEvent]:

@@ -25,14 +25,7 @@ from tests.integration.imports.books import cadre_row, cadres_book
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def staff() -> Client:
-    client = Client()
-    client.force_login(factories.staff_user())  # type: ignore[arg-type]
-    return client
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def _file(path: Path, name: str = "干部名册.xlsx") -> SimpleUploadedFile:
@@ -222,7 +215,7 @@ def test_only_department_staff_may_open_the_import_page(role: str) -> None:
         kwargs["mentor"] = people_services.mentor_create(
             code="M1", name="李俊", unit=factories.unit(kind="town")
         )
-    client.force_login(factories.account(role, **kwargs))  # type: ignore[arg-type]
+    client.force_login(factories.account(role, **kwargs))
 
     response = client.get(reverse("imports:import_list"))
 

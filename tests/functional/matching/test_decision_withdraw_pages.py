@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -11,31 +12,11 @@ from django.urls import reverse
 
 from lianbing.accounts.models import AuditAction, AuditEvent
 from lianbing.matching.models import Decision, MatchRun
-from lianbing.matching.services.runs import match_run_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def staff() -> Client:
-    client = Client()
-    client.force_login(factories.staff_user())  # type: ignore[arg-type]
-    return client
-
-
-def _run(username: str = "zuzhibu") -> MatchRun:
-    return match_run_create(
-        program=factories.matching_program(cadres=5, posts=3),
-        created_by=factories.staff_user(username),
-    )
-
-
-@pytest.fixture
-def run() -> MatchRun:
-    return _run()
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def _placed_pair(run: MatchRun) -> tuple[int, int]:
@@ -271,7 +252,7 @@ def test_withdrawing_is_for_department_staff_and_the_runs_own_decisions(
 ) -> None:
     cadre_id, post_id = _placed_pair(run)
     decision = _forbid(staff, run, cadre_id, post_id)
-    other = _run("zuzhibu2")
+    other = factories.match_run(factories.staff_user("zuzhibu2"))
     client.force_login(User.objects.create_user(username="mentor1", password="x-Lianbing-1"))
 
     assert client.post(_url(decision), {"reason": "撤回"}).status_code == 403

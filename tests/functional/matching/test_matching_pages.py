@@ -24,20 +24,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def staff() -> Client:
-    client = Client()
-    client.force_login(factories.staff_user())  # type: ignore[arg-type]
-    return client
-
-
-@pytest.fixture
-def run() -> MatchRun:
-    user = factories.staff_user("zuzhibu")
-    return match_run_create(program=factories.matching_program(cadres=5, posts=3), created_by=user)
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def _form(program_id: int, **extra: Any) -> dict[str, Any]:

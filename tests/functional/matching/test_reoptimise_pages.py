@@ -18,25 +18,8 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture
-def staff() -> Client:
-    client = Client()
-    client.force_login(factories.staff_user())  # type: ignore[arg-type]
-    return client
-
-
-def _run(username: str = "zuzhibu") -> MatchRun:
-    user = factories.staff_user(username)
-    return match_run_create(program=factories.matching_program(cadres=5, posts=3), created_by=user)
-
-
-@pytest.fixture
-def run() -> MatchRun:
-    return _run()
 
 
 def _pin_and_forbid(staff: Client, run: MatchRun) -> tuple[int, int]:
@@ -81,9 +64,9 @@ def test_the_button_puts_a_polling_progress_bar_with_a_cancel_button_in_place_of
 def test_polling_shows_progress_until_the_worker_is_done_then_the_table_with_what_moved(
     settings: Any,
 ) -> None:
-    run = _run()
+    run = factories.match_run(factories.staff_user("zuzhibu"))
     staff = Client()
-    staff.force_login(factories.staff_user())  # type: ignore[arg-type]
+    staff.force_login(factories.staff_user())
     a, post_b = _pin_and_forbid(staff, run)
     settings.TASKS = DATABASE_TASKS
     staff.post(reverse("matching:reoptimise", args=[run.pk]), **HTMX)
@@ -252,7 +235,7 @@ def test_the_status_and_cancel_pages_are_for_department_staff_and_the_runs_own_r
     settings.TASKS = DATABASE_TASKS
     staff.post(reverse("matching:reoptimise", args=[run.pk]), **HTMX)
     reoptimisation = Reoptimisation.objects.get(run=run)
-    other = _run("zuzhibu2")
+    other = factories.match_run(factories.staff_user("zuzhibu2"))
     client.force_login(User.objects.create_user(username="mentor1", password="x-Lianbing-1"))
     cancel_url = reverse("matching:reoptimisation_cancel", args=[run.pk, reoptimisation.pk])
 

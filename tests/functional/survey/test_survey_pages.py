@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -45,10 +46,9 @@ def contact(client: Client, town: factories.Unit) -> Client:
 
 
 @pytest.fixture
-def staff() -> Client:
-    client = Client()
-    client.force_login(factories.account("staff", username="ganbuke", password=PASSWORD))
-    return client
+def user() -> User:
+    """The staff account, granted its role through the service like the host contacts."""
+    return factories.account("staff", username="ganbuke", password=PASSWORD)
 
 
 def _form(**change: object) -> dict[str, object]:

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
-from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from lianbing.accounts.models import AuditAction, AuditEvent
@@ -32,15 +31,10 @@ REMOVED = "上传的文件已按保留期限删除"
 
 
 @pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
-
-
-@pytest.fixture
-def user() -> Any:
+def user(user: User) -> User:
+    """The staff account, with a program for the uploads to go to."""
     factories.program()
-    return factories.staff_user()
+    return user
 
 
 def _job(tmp_path: Path, user: Any, **row: Any) -> ImportJob:
@@ -231,79 +225,3 @@ def test_the_prune_files_command_counts_the_expired_uploads_in_chinese(
 
     assert out.getvalue().strip() == "已删除过期导出文件 0 个，过期上传文件 2 个。"
     assert ImportJob.objects.filter(upload_removed_at__isnull=False).count() == 2
-
-
-# --------------------------------------------------------------------- pages
-
-
-@pytest.fixture
-def staff(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def test_a_removal_during_someones_upload_is_not_attributed_to_the_uploader(
-    media: Path, tmp_path: Path, user: Any, staff: Client
-) -> None:
-    old = _age(_job(tmp_path, user), 31)
-    path = cadres_book(tmp_path / "new.xlsx", [cadre_row(编号="C2", 姓名="金伟")])
-
-    staff.post(
-        reverse("imports:import_list"),
-        {"file": SimpleUploadedFile("新名册.xlsx", path.read_bytes())},
-    )
-
-    event = AuditEvent.objects.get(object_id=str(old.pk), detail__contains=REMOVED)
-    uploaded = AuditEvent.objects.get(object_type="people.Cadre", object_repr__contains="金伟")
-    assert event.username == ""
-    assert uploaded.username == "ganbuke"
-
-
-def test_the_job_page_says_the_upload_was_deleted_and_keeps_the_counts(
-    media: Path, tmp_path: Path, user: Any, staff: Client
-) -> None:
-    job = _age(_job(tmp_path, user), 31)
-    worker.import_uploads_prune()
-
-    page = staff.get(reverse("imports:import_detail", args=[job.pk])).content.decode()
-
-    assert REMOVED in page
-    assert '<div class="fs-4 fw-bold" data-testid="cadres-created">1</div>' in page
-
-
-def test_a_rejected_job_page_still_offers_its_problem_list_after_the_upload_is_deleted(
-    media: Path, tmp_path: Path, user: Any, staff: Client
-) -> None:
-    job = _age(_job(tmp_path, user, 政治能力=130), 31)
-    worker.import_uploads_prune()
-
-    page = staff.get(reverse("imports:import_detail", args=[job.pk])).content.decode()
-    download = staff.get(reverse("imports:import_problems", args=[job.pk]))
-
-    assert REMOVED in page
-    assert 'data-testid="problems-download"' in page
-    assert download.status_code == 200
-
-
-def test_a_recent_job_page_says_nothing_about_deletion(
-    media: Path, tmp_path: Path, user: Any, staff: Client
-) -> None:
-    job = _job(tmp_path, user)
-
-    page = staff.get(reverse("imports:import_detail", args=[job.pk])).content.decode()
-
-    assert 'data-testid="import-done"' in page
-    assert REMOVED not in page
-
-
-def test_the_import_list_marks_the_jobs_whose_upload_was_deleted(
-    media: Path, tmp_path: Path, user: Any, staff: Client
-) -> None:
-    _age(_job(tmp_path, user), 31)
-    _job(tmp_path, user)
-    worker.import_uploads_prune()
-
-    page = staff.get(reverse("imports:import_list")).content.decode()
-
-    assert page.count('data-testid="upload-removed"') == 1

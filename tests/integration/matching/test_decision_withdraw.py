@@ -14,7 +14,7 @@ from django.utils import timezone
 from lianbing.background.models import JobStatus
 from lianbing.matching import selectors
 from lianbing.matching.models import Decision, MatchRun
-from lianbing.matching.services.decisions import DecisionError, decision_record, decision_withdraw
+from lianbing.matching.services.decisions import DecisionError, decision_withdraw
 from lianbing.matching.services.export_files import export_directory
 from lianbing.matching.services.exports import match_export_create
 from lianbing.matching.services.finalising import FinaliseError, match_run_finalise
@@ -24,7 +24,7 @@ from lianbing.matching.services.guards import (
     ReoptimisationBusyError,
 )
 from lianbing.matching.services.reoptimisation import match_run_reoptimise_request
-from lianbing.matching.services.runs import RunSettings, match_run_create
+from lianbing.matching.services.runs import RunSettings
 from lianbing.training.models import Secondment
 from tests import factories
 
@@ -34,33 +34,12 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def user() -> Any:
-    return factories.staff_user()
-
-
-@pytest.fixture
 def other_user() -> Any:
     return factories.staff_user("zuzhibu")
 
 
-def _run(user: Any, **kwargs: Any) -> MatchRun:
-    program = kwargs.pop("program", None) or factories.matching_program(cadres=5, posts=3)
-    return match_run_create(program=program, created_by=user, **kwargs)
-
-
 def _placed(run: MatchRun) -> dict[int, int]:
     return dict(run.placements.values_list("cadre_id", "post_id"))
-
-
-def _decide(run: MatchRun, user: Any, kind: str, cadre_id: int, post_id: int | None) -> Decision:
-    return decision_record(
-        run=run,
-        kind=kind,
-        cadre_id=cadre_id,
-        post_id=post_id,
-        reason="组织研究决定",
-        created_by=user,
-    )
 
 
 def _withdraw(decision: Decision, user: Any, reason: str = "情况有变，撤回") -> Decision:
@@ -92,9 +71,9 @@ def _swap_pair(run: MatchRun) -> tuple[int, int, int]:
 def test_a_withdrawn_decision_keeps_who_when_and_why_and_is_never_deleted(
     user: Any, other_user: Any
 ) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     a, _post_a, post_b = _swap_pair(run)
-    decision = _decide(run, user, "pin", a, post_b)
+    decision = factories.decision(run, user, "pin", a, post_b)
     before = timezone.now()
 
     withdrawn = _withdraw(decision, other_user, "  调任另有安排  ")
@@ -114,9 +93,9 @@ def test_a_withdrawn_decision_keeps_who_when_and_why_and_is_never_deleted(
 
 
 def test_withdrawing_without_a_reason_is_refused_and_changes_nothing(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     cadre_id, post_id = next(iter(_placed(run).items()))
-    decision = _decide(run, user, "forbid", cadre_id, post_id)
+    decision = factories.decision(run, user, "forbid", cadre_id, post_id)
 
     with pytest.raises(DecisionError, match="请写明撤销的理由"):
         _withdraw(decision, user, "   ")
@@ -128,9 +107,9 @@ def test_withdrawing_without_a_reason_is_refused_and_changes_nothing(user: Any) 
 
 
 def test_withdrawing_twice_is_refused_with_who_withdrew_it(user: Any, other_user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     cadre_id, post_id = next(iter(_placed(run).items()))
-    decision = _decide(run, user, "forbid", cadre_id, post_id)
+    decision = factories.decision(run, user, "forbid", cadre_id, post_id)
     _withdraw(decision, other_user, "第一次撤销")
 
     with pytest.raises(DecisionError, match=r"已于 .* 由 干部科 撤销，无需再撤销"):
@@ -142,9 +121,9 @@ def test_withdrawing_twice_is_refused_with_who_withdrew_it(user: Any, other_user
 
 
 def test_a_decision_of_a_finalised_run_cannot_be_withdrawn(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     cadre_id, post_id = next(iter(_placed(run).items()))
-    decision = _decide(run, user, "forbid", cadre_id, post_id)
+    decision = factories.decision(run, user, "forbid", cadre_id, post_id)
     _reoptimise(run, user)
     match_run_finalise(run=run, finalised_by=user)
 
@@ -157,7 +136,7 @@ def test_a_decision_of_a_finalised_run_cannot_be_withdrawn(user: Any) -> None:
 
 def test_a_decision_of_a_run_not_computed_cannot_be_withdrawn(user: Any, settings: Any) -> None:
     settings.TASKS = DATABASE_TASKS
-    run = _run(user)
+    run = factories.match_run(user)
     assert run.status == "queued"
     # Not reachable through the pages; the rule guards the service on its own.
     cadre = run.cadres.first()
@@ -174,9 +153,9 @@ def test_a_decision_of_a_run_not_computed_cannot_be_withdrawn(user: Any, setting
 
 
 def test_no_withdrawal_while_a_reoptimisation_is_queued(user: Any, settings: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     cadre_id, post_id = next(iter(_placed(run).items()))
-    decision = _decide(run, user, "forbid", cadre_id, post_id)
+    decision = factories.decision(run, user, "forbid", cadre_id, post_id)
     settings.TASKS = DATABASE_TASKS
     match_run_reoptimise_request(run=run, requested_by=user)
 
@@ -191,14 +170,14 @@ def test_no_withdrawal_while_a_reoptimisation_is_queued(user: Any, settings: Any
 
 
 def test_after_withdrawing_a_pin_the_same_pin_can_be_made_again(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     a, _post_a, post_b = _swap_pair(run)
-    first = _decide(run, user, "pin", a, post_b)
+    first = factories.decision(run, user, "pin", a, post_b)
     with pytest.raises(DecisionError, match="每人只能指定一个岗位"):
-        _decide(run, user, "pin", a, post_b)
+        factories.decision(run, user, "pin", a, post_b)
     _withdraw(first, user)
 
-    again = _decide(run, user, "pin", a, post_b)
+    again = factories.decision(run, user, "pin", a, post_b)
 
     assert again.pk != first.pk
     assert list(run.decisions.active()) == [again]
@@ -206,60 +185,60 @@ def test_after_withdrawing_a_pin_the_same_pin_can_be_made_again(user: Any) -> No
 
 
 def test_withdrawing_a_pin_frees_the_seat_and_the_cadre(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     a, post_a, post_b = _swap_pair(run)
     c = next(pk for pk in run.cadres.values_list("pk", flat=True) if pk != a)
-    pin = _decide(run, user, "pin", a, post_b)
+    pin = factories.decision(run, user, "pin", a, post_b)
     with pytest.raises(DecisionError, match="只有 1 个名额"):
-        _decide(run, user, "pin", c, post_b)
+        factories.decision(run, user, "pin", c, post_b)
     with pytest.raises(DecisionError, match="不能同时排除"):
-        _decide(run, user, "forbid", a, post_b)
+        factories.decision(run, user, "forbid", a, post_b)
     with pytest.raises(DecisionError, match="不能移出人选"):
-        _decide(run, user, "exclude", a, None)
+        factories.decision(run, user, "exclude", a, None)
     _withdraw(pin, user)
 
-    other_pin = _decide(run, user, "pin", c, post_b)
-    forbid = _decide(run, user, "forbid", a, post_b)
-    own_pin = _decide(run, user, "pin", a, post_a)
+    other_pin = factories.decision(run, user, "pin", c, post_b)
+    forbid = factories.decision(run, user, "forbid", a, post_b)
+    own_pin = factories.decision(run, user, "pin", a, post_a)
 
     assert {d.pk for d in run.decisions.active()} == {other_pin.pk, forbid.pk, own_pin.pk}
 
 
 def test_after_withdrawing_a_forbid_the_pair_can_be_pinned_or_forbidden_again(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     cadre_id, post_id = next(iter(_placed(run).items()))
-    forbid = _decide(run, user, "forbid", cadre_id, post_id)
+    forbid = factories.decision(run, user, "forbid", cadre_id, post_id)
     with pytest.raises(DecisionError, match="已被排除"):
-        _decide(run, user, "pin", cadre_id, post_id)
+        factories.decision(run, user, "pin", cadre_id, post_id)
     with pytest.raises(DecisionError, match="已经排除过了"):
-        _decide(run, user, "forbid", cadre_id, post_id)
+        factories.decision(run, user, "forbid", cadre_id, post_id)
     _withdraw(forbid, user)
 
-    again = _decide(run, user, "forbid", cadre_id, post_id)
+    again = factories.decision(run, user, "forbid", cadre_id, post_id)
     _withdraw(again, user)
-    pin = _decide(run, user, "pin", cadre_id, post_id)
+    pin = factories.decision(run, user, "pin", cadre_id, post_id)
 
     assert list(run.decisions.active()) == [pin]
 
 
 def test_after_withdrawing_an_exclusion_the_cadre_takes_decisions_again(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     cadre_id, post_id = next(iter(_placed(run).items()))
-    exclusion = _decide(run, user, "exclude", cadre_id, None)
+    exclusion = factories.decision(run, user, "exclude", cadre_id, None)
     with pytest.raises(DecisionError, match="已移出人选"):
-        _decide(run, user, "forbid", cadre_id, post_id)
+        factories.decision(run, user, "forbid", cadre_id, post_id)
     _withdraw(exclusion, user)
 
-    forbid = _decide(run, user, "forbid", cadre_id, post_id)
-    again = _decide(run, user, "exclude", cadre_id, None)
+    forbid = factories.decision(run, user, "forbid", cadre_id, post_id)
+    again = factories.decision(run, user, "exclude", cadre_id, None)
 
     assert {d.pk for d in run.decisions.active()} == {forbid.pk, again.pk}
 
 
 def test_the_database_counts_only_decisions_in_force_as_duplicates(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     cadre_id, post_id = next(iter(_placed(run).items()))
-    first = _decide(run, user, "forbid", cadre_id, post_id)
+    first = factories.decision(run, user, "forbid", cadre_id, post_id)
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Decision.objects.create(
@@ -296,9 +275,9 @@ def test_the_database_counts_only_decisions_in_force_as_duplicates(user: Any) ->
 def test_the_database_keeps_when_who_and_why_of_a_withdrawal_together(
     user: Any, fields: dict[str, str]
 ) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     cadre_id, post_id = next(iter(_placed(run).items()))
-    decision = _decide(run, user, "forbid", cadre_id, post_id)
+    decision = factories.decision(run, user, "forbid", cadre_id, post_id)
     values = {
         "withdrawn_at": timezone.now(),
         "withdrawn_by": user,
@@ -317,11 +296,11 @@ def test_the_database_keeps_when_who_and_why_of_a_withdrawal_together(
 
 
 def test_a_withdrawn_pin_no_longer_holds_the_cadre_at_the_next_reoptimisation(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     optimum = run.total
     assert optimum is not None
     a, _post_a, post_b = _swap_pair(run)
-    pin = _decide(run, user, "pin", a, post_b)
+    pin = factories.decision(run, user, "pin", a, post_b)
     _reoptimise(run, user)
     assert _placed(run)[a] == post_b
     assert run.placements.get(cadre_id=a).pinned
@@ -338,12 +317,12 @@ def test_a_withdrawn_pin_no_longer_holds_the_cadre_at_the_next_reoptimisation(us
 def test_a_withdrawn_forbid_and_a_withdrawn_exclusion_no_longer_shape_the_placement(
     user: Any,
 ) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     optimum = run.total
     assert optimum is not None
     (a, post_a), (b, _post_b) = list(_placed(run).items())[:2]
-    forbid = _decide(run, user, "forbid", a, post_a)
-    exclusion = _decide(run, user, "exclude", b, None)
+    forbid = factories.decision(run, user, "forbid", a, post_a)
+    exclusion = factories.decision(run, user, "exclude", b, None)
     _reoptimise(run, user)
     assert _placed(run).get(a) != post_a
     assert b not in _placed(run)
@@ -365,10 +344,10 @@ def test_a_withdrawn_forbid_and_a_withdrawn_exclusion_no_longer_shape_the_placem
 def test_the_reoptimisation_solves_with_the_decision_made_again_after_a_withdrawal(
     user: Any,
 ) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     a, _post_a, post_b = _swap_pair(run)
-    _withdraw(_decide(run, user, "pin", a, post_b), user)
-    again = _decide(run, user, "pin", a, post_b)
+    _withdraw(factories.decision(run, user, "pin", a, post_b), user)
+    again = factories.decision(run, user, "pin", a, post_b)
 
     _reoptimise(run, user)
 
@@ -383,9 +362,9 @@ def test_the_reoptimisation_solves_with_the_decision_made_again_after_a_withdraw
 def test_a_withdrawal_of_an_applied_decision_is_pending_and_blocks_finalising_until_reoptimised(
     user: Any,
 ) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     cadre_id, post_id = next(iter(_placed(run).items()))
-    decision = _decide(run, user, "forbid", cadre_id, post_id)
+    decision = factories.decision(run, user, "forbid", cadre_id, post_id)
     assert _pending(run) == 1
     _reoptimise(run, user)
     assert _pending(run) == 0
@@ -408,10 +387,10 @@ def test_a_withdrawal_of_an_applied_decision_is_pending_and_blocks_finalising_un
 
 
 def test_a_decision_withdrawn_before_any_reoptimisation_used_it_needs_none(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     before = _placed(run)
     cadre_id, post_id = next(iter(before.items()))
-    decision = _decide(run, user, "forbid", cadre_id, post_id)
+    decision = factories.decision(run, user, "forbid", cadre_id, post_id)
     assert _pending(run) == 1
 
     _withdraw(decision, user)
@@ -425,12 +404,12 @@ def test_a_decision_withdrawn_before_any_reoptimisation_used_it_needs_none(user:
 
 
 def test_a_withdrawal_and_a_new_decision_are_counted_and_taken_in_together(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     (a, post_a), (b, post_b) = list(_placed(run).items())[:2]
-    forbid = _decide(run, user, "forbid", a, post_a)
+    forbid = factories.decision(run, user, "forbid", a, post_a)
     _reoptimise(run, user)
     _withdraw(forbid, user)
-    _decide(run, user, "forbid", b, post_b)
+    factories.decision(run, user, "forbid", b, post_b)
 
     assert _pending(run) == 2
     _reoptimise(run, user)
@@ -441,17 +420,17 @@ def test_a_withdrawal_and_a_new_decision_are_counted_and_taken_in_together(user:
 
 
 def test_a_reoptimisation_that_fails_leaves_the_withdrawal_pending(user: Any) -> None:
-    run = _run(
+    run = factories.match_run(
         user,
         program=factories.matching_program(cadres=4, posts=3),
         run_settings=RunSettings(min_per_category={"economy": 3}),
     )
     cadres = list(run.cadres.values_list("pk", flat=True))
-    forbid = _decide(run, user, "forbid", *next(iter(_placed(run).items())))
+    forbid = factories.decision(run, user, "forbid", *next(iter(_placed(run).items())))
     _reoptimise(run, user)
     _withdraw(forbid, user)
     for cadre_id in cadres[:2]:
-        _decide(run, user, "exclude", cadre_id, None)
+        factories.decision(run, user, "exclude", cadre_id, None)
 
     failed = match_run_reoptimise_request(run=run, requested_by=user)
 
@@ -464,10 +443,10 @@ def test_a_reoptimisation_that_fails_leaves_the_withdrawal_pending(user: Any) ->
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_takes_in_a_withdrawal_queued_for_reoptimisation(settings: Any) -> None:
     user = factories.staff_user()
-    run = _run(user)
+    run = factories.match_run(user)
     optimum = run.total
     a, _post_a, post_b = _swap_pair(run)
-    pin = _decide(run, user, "pin", a, post_b)
+    pin = factories.decision(run, user, "pin", a, post_b)
     _reoptimise(run, user)
     _withdraw(pin, user)
     settings.TASKS = DATABASE_TASKS
@@ -490,10 +469,10 @@ def test_the_worker_takes_in_a_withdrawal_queued_for_reoptimisation(settings: An
 
 
 def test_the_run_list_counts_only_decisions_in_force(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     (a, post_a), (b, post_b) = list(_placed(run).items())[:2]
-    _decide(run, user, "forbid", a, post_a)
-    _withdraw(_decide(run, user, "forbid", b, post_b), user)
+    factories.decision(run, user, "forbid", a, post_a)
+    _withdraw(factories.decision(run, user, "forbid", b, post_b), user)
 
     listed = selectors.match_run_list().get(pk=run.pk)
 
@@ -512,10 +491,10 @@ def test_the_export_describes_the_placement_stored_until_a_withdrawal_is_taken_i
     user: Any, settings: Any, tmp_path: Path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-    run = _run(user)
+    run = factories.match_run(user)
     cadre_id = next(iter(_placed(run)))
     all_pairs = _allowed_pairs_in_export(run, user)
-    exclusion = _decide(run, user, "exclude", cadre_id, None)
+    exclusion = factories.decision(run, user, "exclude", cadre_id, None)
     assert _allowed_pairs_in_export(run, user) == all_pairs  # not re-optimised yet
     _reoptimise(run, user)
     without_cadre = _allowed_pairs_in_export(run, user)

@@ -29,11 +29,6 @@ class _RolledBack(Exception):
     pass
 
 
-@pytest.fixture
-def user() -> Any:
-    return factories.staff_user()
-
-
 def test_a_run_created_inside_an_outer_transaction_is_computed_only_once_that_commits(
     user: Any,
 ) -> None:

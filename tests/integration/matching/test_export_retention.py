@@ -8,16 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from lianbing.background.models import JobStatus
 from lianbing.matching.models import MatchExport, MatchRun
 from lianbing.matching.services.export_files import export_directory, match_exports_prune
 from lianbing.matching.services.exports import match_export_create
-from lianbing.matching.services.runs import match_run_create
 from tests import factories
 from tests.functional.accounts.test_deploy_and_backup import PROD_ENV, _manage
 
@@ -27,19 +25,8 @@ DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
-
-
-@pytest.fixture
-def user() -> Any:
-    return factories.staff_user()
-
-
-@pytest.fixture
-def run(user: Any) -> MatchRun:
-    return match_run_create(program=factories.matching_program(cadres=4, posts=3), created_by=user)
+def run(user: User) -> MatchRun:
+    return factories.match_run(user, cadres=4)
 
 
 def _export(run: MatchRun, user: Any) -> MatchExport:
@@ -169,54 +156,6 @@ def test_the_prune_files_command_counts_the_expired_exports_in_chinese(
 
     assert out.getvalue().strip() == "已删除过期导出文件 2 个，过期上传文件 0 个。"
     assert MatchExport.objects.filter(status=JobStatus.EXPIRED).count() == 2
-
-
-# --------------------------------------------------------------------- pages
-
-
-@pytest.fixture
-def staff(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def test_the_exports_list_shows_an_expired_export_without_a_download_link(
-    media: Path, run: MatchRun, user: Any, staff: Client
-) -> None:
-    expired, kept = _export(run, user), _export(run, user)
-    _age(expired, 8)
-    match_exports_prune()
-
-    page = staff.get(reverse("matching:exports", args=[run.pk])).content.decode()
-
-    assert "已过期（保留 7 天），请重新导出" in page
-    assert reverse("matching:export_download", args=[expired.pk]) not in page
-    assert reverse("matching:export_download", args=[kept.pk]) in page
-
-
-def test_the_run_page_shows_the_expired_export_too(
-    media: Path, run: MatchRun, user: Any, staff: Client
-) -> None:
-    _age(_export(run, user), 8)
-    match_exports_prune()
-
-    page = staff.get(reverse("matching:run_detail", args=[run.pk])).content.decode()
-
-    assert 'data-testid="export-expired"' in page
-    assert "已过期（保留 7 天），请重新导出" in page
-
-
-def test_downloading_an_expired_export_is_not_found_and_asks_for_a_new_export(
-    media: Path, run: MatchRun, user: Any, staff: Client
-) -> None:
-    export = _age(_export(run, user), 8)
-    match_exports_prune()
-
-    response = staff.get(reverse("matching:export_download", args=[export.pk]))
-
-    assert response.status_code == 404
-    assert str(response.context["exception"]) == "文件已不存在，请重新导出"
 
 
 # --------------------------------------------------------------------- production

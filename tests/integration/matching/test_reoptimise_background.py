@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 
 from lianbing.background.models import JobStatus
 from lianbing.matching.models import Decision, MatchRun, Reoptimisation, RunSnapshot
-from lianbing.matching.services.decisions import decision_record
 from lianbing.matching.services.finalising import match_run_finalise
 from lianbing.matching.services.guards import ReoptimisationBusyError
 from lianbing.matching.services.reoptimisation import (
@@ -19,7 +18,7 @@ from lianbing.matching.services.reoptimisation import (
     match_run_reoptimise_request,
 )
 from lianbing.matching.services.reoptimise_solve import match_reoptimise_execute
-from lianbing.matching.services.runs import RunSettings, match_run_create
+from lianbing.matching.services.runs import RunSettings
 from lianbing.training.models import Secondment
 from tests import factories
 
@@ -28,36 +27,15 @@ pytestmark = pytest.mark.django_db
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-@pytest.fixture
-def user() -> Any:
-    return factories.staff_user()
-
-
-def _run(user: Any, **kwargs: Any) -> MatchRun:
-    program = kwargs.pop("program", None) or factories.matching_program(cadres=5, posts=3)
-    return match_run_create(program=program, created_by=user, **kwargs)
-
-
 def _placed(run: MatchRun) -> dict[int, int]:
     return dict(run.placements.values_list("cadre_id", "post_id"))
-
-
-def _decide(run: MatchRun, user: Any, kind: str, cadre_id: int, post_id: int | None) -> Decision:
-    return decision_record(
-        run=run,
-        kind=kind,
-        cadre_id=cadre_id,
-        post_id=post_id,
-        reason="组织研究决定",
-        created_by=user,
-    )
 
 
 def _pin_and_forbid(run: MatchRun, user: Any) -> tuple[int, int, int]:
     """A pin of the first placed cadre to the second's post, and a forbid of the second's pair."""
     (a, _post_a), (b, post_b) = list(_placed(run).items())[:2]
-    _decide(run, user, "pin", a, post_b)
-    _decide(run, user, "forbid", b, post_b)
+    factories.decision(run, user, "pin", a, post_b)
+    factories.decision(run, user, "forbid", b, post_b)
     return a, b, post_b
 
 
@@ -70,7 +48,7 @@ def test_a_requested_reoptimisation_waits_in_the_queue_until_the_worker_stores_w
     settings: Any,
 ) -> None:
     user = factories.staff_user()
-    run = _run(user)
+    run = factories.match_run(user)
     before = _placed(run)
     a, b, post_b = _pin_and_forbid(run, user)
     settings.TASKS = DATABASE_TASKS
@@ -106,7 +84,7 @@ def test_a_requested_reoptimisation_waits_in_the_queue_until_the_worker_stores_w
 def test_a_reoptimisation_that_finds_no_placement_fails_and_leaves_the_run_as_it_was(
     user: Any,
 ) -> None:
-    run = _run(
+    run = factories.match_run(
         user,
         program=factories.matching_program(cadres=4, posts=3),
         run_settings=RunSettings(min_per_category={"economy": 3}),
@@ -116,7 +94,7 @@ def test_a_reoptimisation_that_finds_no_placement_fails_and_leaves_the_run_as_it
     candidates_before = list(run.candidates.values_list("post_id", "cadre_id", "rank"))
     total_before = run.total
     for cadre_id in list(run.cadres.values_list("pk", flat=True))[:2]:
-        _decide(run, user, "exclude", cadre_id, None)
+        factories.decision(run, user, "exclude", cadre_id, None)
 
     reoptimisation = match_run_reoptimise_request(run=run, requested_by=user)
 
@@ -136,13 +114,13 @@ def test_a_reoptimisation_that_finds_no_placement_fails_and_leaves_the_run_as_it
 def test_no_decision_and_no_finalising_while_a_reoptimisation_is_queued(
     user: Any, settings: Any
 ) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     cadre_id, post_id = next(iter(_placed(run).items()))
     settings.TASKS = DATABASE_TASKS
     match_run_reoptimise_request(run=run, requested_by=user)
 
     with pytest.raises(ReoptimisationBusyError, match="正在重新优化，请稍候再记录"):
-        _decide(run, user, "forbid", cadre_id, post_id)
+        factories.decision(run, user, "forbid", cadre_id, post_id)
     with pytest.raises(ReoptimisationBusyError, match="正在重新优化，请稍候再定案"):
         match_run_finalise(run=run, finalised_by=user)
 
@@ -153,7 +131,7 @@ def test_no_decision_and_no_finalising_while_a_reoptimisation_is_queued(
 
 
 def test_a_second_request_while_one_is_queued_is_refused(user: Any, settings: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     settings.TASKS = DATABASE_TASKS
     first = match_run_reoptimise_request(run=run, requested_by=user)
 
@@ -164,7 +142,7 @@ def test_a_second_request_while_one_is_queued_is_refused(user: Any, settings: An
 
 
 def test_the_database_refuses_two_active_reoptimisations_of_one_run(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     Reoptimisation.objects.create(run=run, requested_by=user, status="running")
 
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -178,7 +156,7 @@ def test_a_queued_reoptimisation_cancelled_before_the_worker_starts_is_never_sol
     settings: Any,
 ) -> None:
     user = factories.staff_user()
-    run = _run(user)
+    run = factories.match_run(user)
     before = _placed(run)
     _pin_and_forbid(run, user)
     settings.TASKS = DATABASE_TASKS
@@ -204,7 +182,7 @@ def test_a_queued_reoptimisation_cancelled_before_the_worker_starts_is_never_sol
 def test_cancelling_a_running_reoptimisation_asks_for_its_result_to_be_discarded(
     user: Any, settings: Any
 ) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     settings.TASKS = DATABASE_TASKS
     reoptimisation = match_run_reoptimise_request(run=run, requested_by=user)
     # The worker has picked it up.
@@ -220,7 +198,7 @@ def test_cancelling_a_running_reoptimisation_asks_for_its_result_to_be_discarded
 def test_a_cancel_that_arrives_as_the_solve_starts_discards_its_result(
     user: Any, settings: Any
 ) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     before = _placed(run)
     _pin_and_forbid(run, user)
     settings.TASKS = DATABASE_TASKS
@@ -240,7 +218,7 @@ def test_a_cancel_that_arrives_as_the_solve_starts_discards_its_result(
 
 
 def test_cancelling_a_finished_reoptimisation_is_refused(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user)
     reoptimisation = match_run_reoptimise_request(run=run, requested_by=user)
     assert reoptimisation.status == JobStatus.DONE
 

@@ -30,16 +30,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def user() -> Any:
-    return factories.staff_user()
-
-
-def _run(user: Any, **kwargs: Any) -> MatchRun:
-    program = kwargs.pop("program", None) or factories.matching_program()
-    return match_run_create(program=program, created_by=user, **kwargs)
-
-
 def _placed(run: MatchRun) -> dict[int, int]:
     return dict(run.placements.values_list("cadre_id", "post_id"))
 
@@ -47,7 +37,7 @@ def _placed(run: MatchRun) -> dict[int, int]:
 def test_a_run_is_computed_and_keeps_its_placement_and_balance_table(user: Any) -> None:
     program = factories.matching_program(cadres=5, posts=3)
 
-    run = _run(user, program=program, title="第一稿")
+    run = factories.match_run(user, program=program, title="第一稿")
 
     assert run.status == JobStatus.DONE
     assert run.progress == 100
@@ -82,19 +72,8 @@ def test_fewer_than_two_candidates_per_post_is_refused(user: Any) -> None:
     assert MatchRun.objects.count() == 0
 
 
-def _decide(run: MatchRun, user: Any, kind: str, cadre_id: int, post_id: int | None) -> Decision:
-    return decision_record(
-        run=run,
-        kind=kind,
-        cadre_id=cadre_id,
-        post_id=post_id,
-        reason="组织研究决定",
-        created_by=user,
-    )
-
-
 def test_a_decision_without_a_reason_is_refused(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user, cadres=4)
     cadre_id, post_id = next(iter(_placed(run).items()))
 
     with pytest.raises(DecisionError, match="请写明理由"):
@@ -106,12 +85,12 @@ def test_a_decision_without_a_reason_is_refused(user: Any) -> None:
 
 
 def test_a_pin_on_a_forbidden_pair_is_refused(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user, cadres=4)
     cadre_id, post_id = next(iter(_placed(run).items()))
-    _decide(run, user, "forbid", cadre_id, post_id)
+    factories.decision(run, user, "forbid", cadre_id, post_id)
 
     with pytest.raises(DecisionError, match="已被排除"):
-        _decide(run, user, "pin", cadre_id, post_id)
+        factories.decision(run, user, "pin", cadre_id, post_id)
 
     assert Decision.objects.filter(kind="pin").count() == 0
 
@@ -121,31 +100,31 @@ def test_a_pin_to_the_cadres_own_unit_is_refused_by_the_rules(user: Any) -> None
     cadre = program.cadres.first()
     assert cadre is not None
     own = factories.post(program_=program, code="OWN", host=cadre.origin_unit)
-    run = _run(user, program=program)
+    run = factories.match_run(user, program=program)
 
     with pytest.raises(DecisionError, match="不得回原单位"):
-        _decide(run, user, "pin", cadre.pk, own.pk)
+        factories.decision(run, user, "pin", cadre.pk, own.pk)
 
 
 def test_two_pins_on_a_one_seat_post_are_refused(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user, cadres=4)
     post = Post.objects.filter(match_runs=run).first()
     assert post is not None
     first, second = list(run.cadres.values_list("pk", flat=True))[:2]
-    _decide(run, user, "pin", first, post.pk)
+    factories.decision(run, user, "pin", first, post.pk)
 
     with pytest.raises(DecisionError, match="只有 1 个名额"):
-        _decide(run, user, "pin", second, post.pk)
+        factories.decision(run, user, "pin", second, post.pk)
 
     assert Decision.objects.filter(kind="pin").count() == 1
 
 
 def test_reoptimising_honours_a_pin_and_a_forbid_and_reports_who_moved(user: Any) -> None:
-    run = _run(user, program=factories.matching_program(cadres=5, posts=3))
+    run = factories.match_run(user)
     before = _placed(run)
     (a, _post_a), (b, post_b) = list(before.items())[:2]
-    _decide(run, user, "pin", a, post_b)
-    _decide(run, user, "forbid", b, post_b)
+    factories.decision(run, user, "pin", a, post_b)
+    factories.decision(run, user, "forbid", b, post_b)
 
     moves = match_run_reoptimise_request(run=run, requested_by=user).moves
 
@@ -160,9 +139,9 @@ def test_reoptimising_honours_a_pin_and_a_forbid_and_reports_who_moved(user: Any
 
 
 def test_a_cadre_taken_out_of_the_pool_is_placed_nowhere(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user, cadres=4)
     cadre_id = next(iter(_placed(run)))
-    _decide(run, user, "exclude", cadre_id, None)
+    factories.decision(run, user, "exclude", cadre_id, None)
 
     match_run_reoptimise_request(run=run, requested_by=user)
 
@@ -171,7 +150,7 @@ def test_a_cadre_taken_out_of_the_pool_is_placed_nowhere(user: Any) -> None:
 
 
 def test_finalising_creates_secondments_and_locks_the_run(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user, cadres=4)
 
     match_run_finalise(run=run, finalised_by=user)
 
@@ -184,14 +163,14 @@ def test_finalising_creates_secondments_and_locks_the_run(user: Any) -> None:
 
 
 def test_a_finalised_run_is_never_edited(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user, cadres=4)
     cadre_id, post_id = next(iter(_placed(run).items()))
     match_run_finalise(run=run, finalised_by=user)
 
     with pytest.raises(FinaliseError, match="不能重复定案"):
         match_run_finalise(run=run, finalised_by=user)
     with pytest.raises(MatchRunLockedError, match="已定案"):
-        _decide(run, user, "forbid", cadre_id, post_id)
+        factories.decision(run, user, "forbid", cadre_id, post_id)
     with pytest.raises(MatchRunLockedError):
         match_run_reoptimise_request(run=run, requested_by=user)
 
@@ -200,9 +179,9 @@ def test_a_finalised_run_is_never_edited(user: Any) -> None:
 
 
 def test_finalising_with_decisions_not_yet_reoptimised_is_refused(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user, cadres=4)
     cadre_id, post_id = next(iter(_placed(run).items()))
-    _decide(run, user, "forbid", cadre_id, post_id)
+    factories.decision(run, user, "forbid", cadre_id, post_id)
 
     with pytest.raises(FinaliseError, match="重新优化"):
         match_run_finalise(run=run, finalised_by=user)
@@ -212,15 +191,17 @@ def test_finalising_with_decisions_not_yet_reoptimised_is_refused(user: Any) -> 
 
 def test_a_second_finalised_run_must_supersede_the_first_with_a_reason(user: Any) -> None:
     program = factories.matching_program()
-    first = _run(user, program=program)
+    first = factories.match_run(user, program=program)
     match_run_finalise(run=first, finalised_by=user)
-    rival = _run(user, program=program)
+    rival = factories.match_run(user, program=program)
 
     with pytest.raises(FinaliseError, match="已有定案方案"):
         match_run_finalise(run=rival, finalised_by=user)
     with pytest.raises(MatchRunInputError, match="写明理由"):
-        _run(user, program=program, supersedes=first)
-    second = _run(user, program=program, supersedes=first, supersede_reason="一名干部调任")
+        factories.match_run(user, program=program, supersedes=first)
+    second = factories.match_run(
+        user, program=program, supersedes=first, supersede_reason="一名干部调任"
+    )
     match_run_finalise(run=second, finalised_by=user)
 
     first.refresh_from_db()
@@ -234,7 +215,7 @@ def test_a_second_finalised_run_must_supersede_the_first_with_a_reason(user: Any
 
 
 def test_the_export_has_the_four_sheets_of_lianbing_match_with_the_placement(user: Any) -> None:
-    run = _run(user)
+    run = factories.match_run(user, cadres=4)
 
     export = match_export_create(run=run, created_by=user)
 
@@ -248,7 +229,7 @@ def test_the_export_has_the_four_sheets_of_lianbing_match_with_the_placement(use
 
 def test_a_run_asked_to_cancel_stops_at_its_next_step(user: Any, settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    run = _run(user)
+    run = factories.match_run(user, cadres=4)
     assert run.status == JobStatus.QUEUED
     # The request arrives while the worker is between steps.
     MatchRun.objects.filter(pk=run.pk).update(cancel_requested=True)
@@ -263,7 +244,7 @@ def test_a_queued_run_cancelled_before_the_worker_starts_is_never_computed(
     user: Any, settings: Any
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    run = _run(user)
+    run = factories.match_run(user, cadres=4)
 
     match_run_cancel(run=run)
     status = match_run_execute(run_id=run.pk)
@@ -276,7 +257,7 @@ def test_a_queued_run_cancelled_before_the_worker_starts_is_never_computed(
 def test_the_database_worker_computes_an_enqueued_run(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     user = factories.staff_user()
-    run = _run(user)
+    run = factories.match_run(user, cadres=4)
     assert run.status == JobStatus.QUEUED
 
     call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
