@@ -44,7 +44,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from lianbing.engine import assignment, taxonomy, text
+from lianbing.engine import assignment, lexicon, taxonomy, text
 
 REASON_NO_CATEGORY: Final[str] = "no_category"
 REASON_NO_EXPERTISE: Final[str] = "no_expertise"
@@ -175,7 +175,7 @@ def cadre_terms(*texts: str) -> frozenset[str]:
 
 def need_tags(tags: Iterable[str]) -> tuple[str, ...]:
     """Tags in canonical form (synonyms collapsed), blanks and repeats dropped."""
-    canonical = text.lexicon().canonical
+    canonical = lexicon.lexicon().canonical
     cleaned = (tag.strip().lower() for tag in tags)
     return tuple(dict.fromkeys(canonical.get(tag, tag) for tag in cleaned if tag))
 

@@ -27,13 +27,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
 
-from lianbing.engine import taxonomy
+from lianbing.engine import lexicon, taxonomy
 from lianbing.engine.profiles import CadreProfile, PostProfile
 
 #: Words that make a clause of 短板 a statement of lack.
@@ -62,7 +61,6 @@ LACK_MARKERS: Final[tuple[str, ...]] = (
 TASK_TRAINS: Final[float] = 0.6
 
 _CLAUSES: Final = re.compile(r"[，,；;。、\n]+")
-_COMMENT: Final = "#"
 
 
 @dataclass(frozen=True)
@@ -75,16 +73,6 @@ class Need:
     trained_by: tuple[str, ...]
 
 
-def _lines() -> list[str]:
-    path = resources.files("lianbing.engine") / "data" / "shortcomings.txt"
-    lines = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.split(_COMMENT, 1)[0].strip()
-        if line:
-            lines.append(line)
-    return lines
-
-
 @lru_cache(maxsize=1)
 def needs() -> tuple[Need, ...]:
     """The experience needs of ``data/shortcomings.txt``, then the seven abilities.
@@ -92,7 +80,7 @@ def needs() -> tuple[Need, ...]:
     Raises ValueError (Chinese message) on a malformed line or an unknown unit kind.
     """
     table: list[Need] = []
-    for line in _lines():
+    for line in lexicon.data_lines("shortcomings.txt"):
         parts = [part.strip() for part in line.split("|")]
         if len(parts) != 4 or not parts[0] or not parts[1]:
             raise ValueError(f"短板对照表格式错误：“{line}”")
@@ -100,9 +88,7 @@ def needs() -> tuple[Need, ...]:
         for kind in kinds:
             taxonomy.unit_kind(kind)
         table.append(Need(parts[0], tuple(parts[1].split()), kinds, tuple(parts[3].split())))
-    from lianbing.engine import text  # the ability keywords are text resources
-
-    for code, words in text.ability_keywords().items():
+    for code, words in lexicon.ability_keywords().items():
         table.append(Need(f"ability:{code}", tuple(words), (), ()))
     return tuple(table)
 

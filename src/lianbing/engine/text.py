@@ -48,10 +48,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-# Re-exported: scoring and gap read the lexicon and the keyword rules through this module.
-from lianbing.engine.lexicon import ability_keywords as ability_keywords
-from lianbing.engine.lexicon import category_keywords as category_keywords
-from lianbing.engine.lexicon import lexicon as lexicon
+from lianbing.engine.lexicon import lexicon
 
 #: Count a topic term adds per occurrence of one of its members (related.txt).
 TOPIC_WEIGHT: Final[float] = 0.5

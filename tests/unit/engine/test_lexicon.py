@@ -42,4 +42,3 @@ def test_synonym_variants_map_to_a_canonical_term_that_is_a_domain_term() -> Non
 
 def test_text_reads_the_same_lexicon_object() -> None:
     assert text.lexicon() is lexicon.lexicon()
-    assert text.category_keywords() is lexicon.category_keywords()

@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from lianbing.engine import taxonomy, text
+from lianbing.engine import lexicon, taxonomy, text
 from lianbing.engine.profiles import CadreProfile, PostProfile
 
 #: Sub-weights of the fit component (sum 1). Abilities and expertise text carry
@@ -91,7 +91,7 @@ def derive_category(cadre: CadreProfile) -> str:
         (cadre.experience, 1),
     )
     best_code, best_score = taxonomy.CATEGORY_CODES[0], 0
-    for code, keywords in text.category_keywords().items():
+    for code, keywords in lexicon.category_keywords().items():
         points = sum(weight for source, weight in sources for word in keywords if word in source)
         if points > best_score:
             best_code, best_score = code, points
@@ -118,7 +118,7 @@ def core_weights(post: PostProfile) -> NDArray[np.float64]:
 def _abilities_named(source: str) -> NDArray[np.float64]:
     """1 for each ability whose label or short form occurs in ``source``."""
     named = np.zeros(N_ABILITIES)
-    for k, keywords in enumerate(text.ability_keywords().values()):
+    for k, keywords in enumerate(lexicon.ability_keywords().values()):
         if any(word in source for word in keywords[:2]):
             named[k] = 1.0
     return named
@@ -132,7 +132,7 @@ def develop_vector(post: PostProfile) -> NDArray[np.float64]:
     the post's largest core weight).
     """
     vector = _abilities_named(post.develops) * DEVELOPS_NAMED
-    for k, keywords in enumerate(text.ability_keywords().values()):
+    for k, keywords in enumerate(lexicon.ability_keywords().values()):
         if any(word in post.develops for word in keywords[2:]):
             vector[k] = max(vector[k], DEVELOPS_KEYWORD)
     if post.core_abilities:
