@@ -78,8 +78,9 @@ class MatchRunForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
         help_text=_(
-            "总分最优：全体得分之和最大。稳定优先：先保证不出现“干部与岗位互为更优选择却没配在一起”，"
-            "再求总分最大；选它时不能限制同一派出单位人数和各类别最少人数。"
+            "总分最优：全体得分之和最大。稳定优先：先保证没有“互为首选却未配在一起”的人岗"
+            "（干部和岗位都更合适对方，却被拆开），再求总分最大；"
+            "选它时不能限制同一派出单位最多选派人数和各类别最少选派人数。"
         ),
     )
     supersedes = forms.ModelChoiceField(

@@ -334,7 +334,6 @@ class PairDetail:
     decisions: list[Decision]
     ability_rows: list[tuple[str, float, float]]
     radar: dict[str, Any]
-    contributions: scoring.Contributions
     on_footing: bool
     comparison: Comparison | None
 
@@ -357,6 +356,7 @@ class Comparison:
     placed_name: str
     other_name: str
     other_is_runner_up: bool
+    other_listed: bool
     rows: list[ContributionRow]
     placed_total: float
     other_total: float
@@ -373,9 +373,11 @@ def _points(c: scoring.Contributions) -> list[float]:
 def _comparison(snap: adapters.Snapshot, run: MatchRun, i: int, j: int) -> Comparison | None:
     """The post's recommended cadre against the runner-up, or against cadre ``i`` when not it.
 
-    The runner-up is :func:`scoring.runner_up`'s, with the decisions in force
-    (cadres taken out of the pool, pairs excluded) and the post's other
-    placed cadres left out: it is the best cadre the post could have instead.
+    The runner-up is picked as :func:`scoring.runner_up` picks it (the allowed
+    cadre with the highest total), but with the decisions in force (cadres
+    taken out of the pool, pairs excluded) and the post's other placed
+    cadres left out: the best cadre the post could have instead. Both sides
+    are :func:`scoring.contributions`.
     """
     m = snap.matrix
     post_of = snap.state["post_of"]
@@ -410,6 +412,7 @@ def _comparison(snap: adapters.Snapshot, run: MatchRun, i: int, j: int) -> Compa
         placed_name=snap.cadres[placed].name,
         other_name=snap.cadres[other].name,
         other_is_runner_up=other != i,
+        other_listed=other in snap.state["candidates"][j],
         rows=rows,
         placed_total=mine.total,
         other_total=theirs.total,
@@ -471,7 +474,6 @@ def pair_detail(*, run: MatchRun, cadre_id: int, post_id: int) -> PairDetail | N
         decisions=decisions,
         ability_rows=ability_rows,
         radar=charts.pair_radar(cadre.name, post.name, ability_rows),
-        contributions=scoring.contributions(m, i, j),
         on_footing=m.footing is not None,
         comparison=_comparison(snap, run, i, j),
     )

@@ -119,7 +119,7 @@ def test_a_run_stored_before_the_footing_still_opens_everywhere(
     assert 'data-testid="analysis-missing"' in detail.content.decode()
     assert 'data-testid="run-analysis"' not in detail.content.decode()
     page = pair.content.decode()
-    assert 'data-testid="contributions"' in page
+    assert "综合得分" in page.split('data-testid="explanation"')[1]
     assert "按原始得分与默认权重估算" in page
     assert load_snapshot(run).matrix.footing is None
 
@@ -271,6 +271,26 @@ def test_the_demo_run_page_lists_the_pairs_both_sides_prefer_with_names_scores_a
         assert m.total[i, j] > min(m.total[k, j] for k in holders)
 
 
+def test_the_rowing_posts_panel_says_when_the_runner_up_is_not_on_its_list(
+    staff: Client, demo_run: MatchRun
+) -> None:
+    post = Post.objects.get(program=demo_run.program, name="文旅发展岗", unit__name="曹桥街道")
+    placed = _placed_on(demo_run, post.pk)
+    snap = load_snapshot(demo_run)
+    i, j = snap.cadre_index(placed), snap.post_index(post.pk)
+    assert i is not None
+    assert j is not None
+    column = np.where(snap.matrix.allowed[:, j], snap.matrix.total[:, j], -np.inf)
+    column[i] = -np.inf
+    runner_up = int(np.argmax(column))
+
+    page = staff.get(_pair_url(demo_run, placed, post.pk), **HTMX).content.decode()
+
+    assert f"而不是次优人选{snap.cadres[runner_up].name}" in page
+    listed = runner_up in snap.state["candidates"][j]
+    assert ('data-testid="runner-up-unlisted"' in page) is not listed
+
+
 # ------------------------------------------------------------------ 4, 5. pair panel
 
 
@@ -286,11 +306,12 @@ def test_the_pair_panel_names_each_components_contribution_in_points(
 
     page = staff.get(_pair_url(run, cadre_pk, post_pk), **HTMX).content.decode()
 
-    line = page.split('data-testid="contributions"')[1].split("</div>")[0]
+    line = page.split('data-testid="explanation"')[1].split("</li>")[0]
+    assert f"综合得分 {points.total:.1f}" in line
     assert f"专长匹配 {points.fit:+.1f}" in line
     assert f"短板提升 {points.development:+.1f}" in line
     assert f"岗位互补 {points.complement:+.1f}" in line
-    assert f"= {points.total:.1f}" in line
+    assert "它在综合得分中占的分数" in page
 
 
 def test_the_recommended_cadres_panel_compares_them_with_the_runner_up(
