@@ -18,11 +18,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from lianbing.engine import assignment, pipeline, scoring, shortlist
+from lianbing.engine.footing import Footing
 from lianbing.engine.profiles import CadreProfile, PostProfile
 
 from .models import MatchRun
 
 _MATRIX_NAMES = ("fit", "development", "complement", "total", "forbidden_reason")
+#: Kept beside the matrices since the pair scores were put on a common footing
+#: (issue 10): without them a pair's contributions in points, the sensitivity
+#: and the 以事择人 tier cannot be recomputed. Snapshots written before lack them
+#: and are read without (the engine then explains with the raw components).
+_FOOTING_NAMES = ("centre", "spread", "weights", "effective")
 
 
 def match_params(run: MatchRun) -> pipeline.MatchParams:
@@ -37,6 +43,7 @@ def match_params(run: MatchRun) -> pipeline.MatchParams:
         max_per_cadre=run.max_per_cadre,
         max_per_origin_unit=run.max_per_origin_unit,
         min_per_category=dict(run.min_per_category or {}),
+        objective=run.objective,
     )
 
 
@@ -77,16 +84,37 @@ def _post_from_json(data: Mapping[str, Any]) -> PostProfile:
 
 
 def matrices_to_bytes(matrix: scoring.ScoreMatrix) -> bytes:
+    """The score matrices, the expertise tiers and the footing as a compressed archive."""
+    arrays: dict[str, Any] = {name: getattr(matrix, name) for name in _MATRIX_NAMES}
+    if matrix.tier is not None:
+        arrays["tier"] = matrix.tier
+    if matrix.footing is not None:
+        for name in _FOOTING_NAMES:
+            arrays[f"footing_{name}"] = np.array(getattr(matrix.footing, name), dtype=np.float64)
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **{name: getattr(matrix, name) for name in _MATRIX_NAMES})
+    np.savez_compressed(buffer, **arrays)
     return buffer.getvalue()
 
 
+def _triple(values: NDArray[np.float64]) -> tuple[float, float, float]:
+    return (float(values[0]), float(values[1]), float(values[2]))
+
+
 def matrices_from_bytes(data: bytes | memoryview) -> scoring.ScoreMatrix:
+    """The archive of :func:`matrices_to_bytes`; an older one has no tier and no footing."""
     with np.load(io.BytesIO(bytes(data))) as archive:
         arrays = {name: archive[name] for name in _MATRIX_NAMES}
+        stored = set(archive.files)
+        tier = archive["tier"] if "tier" in stored else None
+        footing = (
+            Footing(**{name: _triple(archive[f"footing_{name}"]) for name in _FOOTING_NAMES})
+            if all(f"footing_{name}" in stored for name in _FOOTING_NAMES)
+            else None
+        )
     reason = arrays["forbidden_reason"]
-    return scoring.ScoreMatrix(**arrays, allowed=reason == scoring.ALLOWED)
+    return scoring.ScoreMatrix(
+        **arrays, allowed=reason == scoring.ALLOWED, tier=tier, footing=footing
+    )
 
 
 def state_to_json(

@@ -12,7 +12,7 @@ from lianbing.demand.models import Post, Program
 from lianbing.engine import pipeline, scoring, taxonomy
 from lianbing.people.models import Cadre
 
-from .models import MIN_PER_POST, DecisionKind, MatchRun
+from .models import MIN_PER_POST, DecisionKind, MatchRun, Objective
 from .services.runs import RunSettings
 
 #: The form starts from the engine's scoring defaults.
@@ -90,6 +90,18 @@ class MatchRunForm(forms.Form):
         min_value=0,
         max_value=WEIGHT_MAX,
     )
+    objective = forms.ChoiceField(
+        label=_("配置目标"),
+        choices=Objective.choices,
+        initial=Objective.TOTAL,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "总分最优：全体得分之和最大。稳定优先：先保证没有“互为首选却未配在一起”的人岗"
+            "（干部和岗位都更合适对方，却被拆开），再求总分最大；"
+            "选它时不能限制同一派出单位最多选派人数和各类别最少选派人数。"
+        ),
+    )
     supersedes = forms.ModelChoiceField(
         MatchRun.objects.filter(finalised_at__isnull=False, superseded_at__isnull=True),
         label=_("取代已定案的方案"),
@@ -137,6 +149,7 @@ class MatchRunForm(forms.Form):
             weight_complement=data["weight_complement"],
             fit_floor=data["fit_floor"],
             preference_bonus=data["preference_bonus"],
+            objective=data.get("objective") or Objective.TOTAL,
         )
 
     def chosen_posts(self) -> list[Post] | None:

@@ -32,6 +32,13 @@ _WEIGHTS = scoring.Weights()
 _SCORE_OPTIONS = scoring.ScoreOptions()
 
 
+class Objective(models.TextChoices):
+    """What a run maximises (the engine's ``MatchParams.objective``)."""
+
+    TOTAL = "total", _("总分最优")
+    STABLE = "stable", _("稳定优先")
+
+
 class MatchRun(BackgroundWork):
     """One matching of a pool of cadres to posts, with its parameters and outcome."""
 
@@ -76,6 +83,10 @@ class MatchRun(BackgroundWork):
         validators=[MinValueValidator(0)],
     )
 
+    objective = models.CharField(
+        _("配置目标"), max_length=10, choices=Objective.choices, default=Objective.TOTAL
+    )
+
     status = models.CharField(
         _("状态"), max_length=20, choices=RUN_STATUS_CHOICES, default=JobStatus.QUEUED
     )
@@ -87,6 +98,10 @@ class MatchRun(BackgroundWork):
     solver_reason = models.TextField(_("求解说明"), blank=True)
     filled = models.PositiveIntegerField(_("已配置名额"), null=True, blank=True)
     last_moves = models.JSONField(_("最近一次重新优化的变动"), default=list, blank=True)
+    #: What the worker found out about the placement it stored (see
+    #: :func:`.services.run_analysis.run_analysis`): effective shares, sensitivity,
+    #: blocking pairs and both totals. Empty for a run computed before it existed.
+    analysis = models.JSONField(_("方案分析"), default=dict, blank=True)
     reoptimised_at = models.DateTimeField(_("最近重新优化时间"), null=True, blank=True)
 
     created_by = models.ForeignKey(
@@ -130,6 +145,9 @@ class MatchRun(BackgroundWork):
             ),
             models.CheckConstraint(
                 condition=Q(per_post__gte=MIN_PER_POST), name="match_run_at_least_two_per_post"
+            ),
+            models.CheckConstraint(
+                condition=Q(objective__in=Objective.values), name="match_run_objective_known"
             ),
             models.CheckConstraint(
                 condition=Q(max_per_cadre__isnull=True) | Q(max_per_cadre__gte=1),

@@ -6,12 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from lianbing.background.models import ACTIVE
 from lianbing.demand.models import Post, Program
-from lianbing.engine import scoring, taxonomy
+from lianbing.engine import scoring, sensitivity, taxonomy
 from lianbing.engine.profiles import CadreProfile, PostProfile
 from lianbing.people.models import Unit
 from lianbing.training.models import Secondment
@@ -59,6 +60,77 @@ class RunDetail:
     n_cadres: int
     n_posts: int
     seats: int
+    analysis: RunAnalysis | None
+
+
+def _component_labels() -> tuple[tuple[str, str], ...]:
+    """The three components as the pages name them, in the engine's order."""
+    return (("fit", _("专长匹配")), ("development", _("短板提升")), ("complement", _("岗位互补")))
+
+
+@dataclass(frozen=True)
+class SensitivityRow:
+    label: str
+    minus: int
+    plus: int
+
+
+@dataclass(frozen=True)
+class RunAnalysis:
+    """A run's stored analysis (:attr:`MatchRun.analysis`), laid out for its page."""
+
+    stable: bool
+    shares: list[tuple[str, str]]
+    sensitivity: list[SensitivityRow]
+    fit_only: int | None
+    placed: int
+    blocking_count: int
+    blocking_pairs: list[dict[str, Any]]
+    optimum_total: float
+    stable_total: float
+    stable_differs: int | None
+
+    @property
+    def shares_text(self) -> str:
+        return " / ".join(share for _label, share in self.shares)
+
+    @property
+    def stable_gap(self) -> float:
+        return round(self.optimum_total - self.stable_total, 1)
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def run_analysis(*, run: MatchRun) -> RunAnalysis | None:
+    """The run's analysis for its page; None for a run computed before the analysis existed."""
+    data = run.analysis or {}
+    if not data:
+        return None
+    shares = data.get("effective_weights") or {}
+    changed = data.get("sensitivity") or {}
+    step = f"{100 * sensitivity.STEP:.0f}%"
+    return RunAnalysis(
+        stable=data.get("objective") == "stable",
+        shares=[
+            (label, _percent(float(shares.get(name, 0.0)))) for name, label in _component_labels()
+        ],
+        sensitivity=[
+            SensitivityRow(
+                label, int(changed.get(f"{name}-{step}", 0)), int(changed.get(f"{name}+{step}", 0))
+            )
+            for name, label in _component_labels()
+            if f"{name}-{step}" in changed
+        ],
+        fit_only=changed.get("fit_only"),
+        placed=int(data.get("placed", 0)),
+        blocking_count=int(data.get("blocking_count", 0)),
+        blocking_pairs=list(data.get("blocking_pairs", [])),
+        optimum_total=float(data.get("optimum_total", 0.0)),
+        stable_total=float(data.get("stable_total", 0.0)),
+        stable_differs=data.get("stable_differs"),
+    )
 
 
 def _decision_log(run: MatchRun) -> list[Decision]:
@@ -89,6 +161,7 @@ def match_run_detail(*, run: MatchRun) -> RunDetail:
         n_cadres=run.cadres.count(),
         n_posts=counts["n"],
         seats=counts["seats"] or 0,
+        analysis=run_analysis(run=run),
     )
 
 
@@ -261,6 +334,89 @@ class PairDetail:
     decisions: list[Decision]
     ability_rows: list[tuple[str, float, float]]
     radar: dict[str, Any]
+    on_footing: bool
+    comparison: Comparison | None
+
+
+@dataclass(frozen=True)
+class ContributionRow:
+    label: str
+    placed: float
+    other: float
+
+    @property
+    def difference(self) -> float:
+        return round(self.placed - self.other, 1)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Why the recommended cadre and not the other one: both totals in points, side by side."""
+
+    placed_name: str
+    other_name: str
+    other_is_runner_up: bool
+    other_listed: bool
+    rows: list[ContributionRow]
+    placed_total: float
+    other_total: float
+
+    @property
+    def difference(self) -> float:
+        return round(self.placed_total - self.other_total, 1)
+
+
+def _points(c: scoring.Contributions) -> list[float]:
+    return [c.fit, c.development, c.complement, c.adjustment]
+
+
+def _comparison(snap: adapters.Snapshot, run: MatchRun, i: int, j: int) -> Comparison | None:
+    """The post's recommended cadre against the runner-up, or against cadre ``i`` when not it.
+
+    The runner-up is picked as :func:`scoring.runner_up` picks it (the allowed
+    cadre with the highest total), but with the decisions in force (cadres
+    taken out of the pool, pairs excluded) and the post's other placed
+    cadres left out: the best cadre the post could have instead. Both sides
+    are :func:`scoring.contributions`.
+    """
+    m = snap.matrix
+    post_of = snap.state["post_of"]
+    holders = [k for k, p in enumerate(post_of) if p == j]
+    if not holders:
+        return None
+    if i in holders:
+        placed, other = i, None
+        column = np.where(m.allowed[:, j], m.total[:, j], -np.inf)
+        column[holders] = -np.inf
+        excluded = run.decisions.filter(withdrawn_at__isnull=True).filter(
+            Q(kind=DecisionKind.EXCLUDE) | Q(kind=DecisionKind.FORBID, post_id=snap.post_pks[j])
+        )
+        for cadre_pk in excluded.values_list("cadre_id", flat=True):
+            k = snap.cadre_index(cadre_pk)
+            if k is not None:
+                column[k] = -np.inf
+        best = int(np.argmax(column))
+        if not np.isfinite(column[best]):
+            return None
+        other = best
+    else:
+        placed = min(holders, key=lambda k: float(m.total[k, j]))
+        other = i
+    mine, theirs = scoring.contributions(m, placed, j), scoring.contributions(m, other, j)
+    pairs = zip(_points(mine), _points(theirs), strict=True)
+    labels = [label for _name, label in _component_labels()] + [_("其他（志愿加分等）")]
+    rows = [ContributionRow(label, a, b) for label, (a, b) in zip(labels, pairs, strict=True)]
+    if not (rows[-1].placed or rows[-1].other):
+        rows.pop()
+    return Comparison(
+        placed_name=snap.cadres[placed].name,
+        other_name=snap.cadres[other].name,
+        other_is_runner_up=other != i,
+        other_listed=other in snap.state["candidates"][j],
+        rows=rows,
+        placed_total=mine.total,
+        other_total=theirs.total,
+    )
 
 
 def pair_detail(*, run: MatchRun, cadre_id: int, post_id: int) -> PairDetail | None:
@@ -318,6 +474,8 @@ def pair_detail(*, run: MatchRun, cadre_id: int, post_id: int) -> PairDetail | N
         decisions=decisions,
         ability_rows=ability_rows,
         radar=charts.pair_radar(cadre.name, post.name, ability_rows),
+        on_footing=m.footing is not None,
+        comparison=_comparison(snap, run, i, j),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from lianbing.engine.profiles import PostProfile
 from .. import adapters
 from ..models import Decision, MatchRun, Reoptimisation, RunSnapshot
 from .guards import MatchingError, ensure_reviewable
+from .run_analysis import run_analysis
 from .snapshots import decision_mask, load_snapshot, store_outcome
 
 logger = logging.getLogger(__name__)
@@ -69,6 +71,7 @@ class _Reoptimised:
     decision_ids: list[int]
     withdrawal_ids: list[int]
     moves: list[dict[str, str]]
+    analysis: dict[str, Any]
 
 
 def _reoptimised(run: MatchRun, progress: Callable[[str], None] | None = None) -> _Reoptimised:
@@ -102,6 +105,8 @@ def _reoptimised(run: MatchRun, progress: Callable[[str], None] | None = None) -
         decision_ids=[d.pk for d in decisions if d.withdrawn_at is None],
         withdrawal_ids=[d.pk for d in decisions if d.withdrawn_at is not None and d.is_pending],
         moves=moves,
+        # The blocking pairs and the sensitivity describe the new placement.
+        analysis=run_analysis(result, snap.cadre_pks, snap.post_pks),
     )
 
 
@@ -117,6 +122,7 @@ def _store_reoptimised(run: MatchRun, outcome: _Reoptimised) -> None:
     store_outcome(run, snap.cadre_pks, snap.post_pks, outcome.result, pinned=set(outcome.pins))
     now = timezone.now()
     run.last_moves = outcome.moves
+    run.analysis = outcome.analysis
     run.reoptimised_at = now
     run.full_clean()
     run.save()

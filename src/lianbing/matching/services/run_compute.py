@@ -18,13 +18,14 @@ from lianbing.people.models import AbilityAssessment
 
 from .. import adapters
 from ..models import MatchRun, RunSnapshot
+from .run_analysis import run_analysis
 from .snapshots import store_outcome
 
 logger = logging.getLogger(__name__)
 
 
 #: Progress shown after each step of the pipeline (its messages, in order).
-_STEP_PROGRESS = (20, 60, 80)
+_STEP_PROGRESS = (20, 40, 55, 70, 85)
 
 
 def match_run_execute(*, run_id: int) -> str:
@@ -51,6 +52,8 @@ def match_run_execute(*, run_id: int) -> str:
         report(_("读取完成"))
         params = adapters.match_params(run)
         result = pipeline.run(cadres, posts, params, progress=report)
+        report(_("分析：权重的影响与互为首选却未配在一起的人岗"))
+        analysis = run_analysis(result, cadre_pks, post_pks)
         report(_("保存结果"))
         inputs = adapters.profiles_to_json(cadre_pks, post_pks, cadres, posts, result.categories)
         with transaction.atomic():
@@ -66,6 +69,7 @@ def match_run_execute(*, run_id: int) -> str:
                 },
             )
             store_outcome(run, cadre_pks, post_pks, result, pinned=set())
+            run.analysis = analysis
             run.save()
     return job.status()
 

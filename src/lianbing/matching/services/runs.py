@@ -15,7 +15,7 @@ from lianbing.demand.models import Post, Program
 from lianbing.engine import pipeline, scoring
 from lianbing.people.models import Cadre
 
-from ..models import MIN_PER_POST, MatchRun
+from ..models import MIN_PER_POST, MatchRun, Objective
 from ..tasks import match_run_task
 from .guards import MatchingError, ensure_editable
 
@@ -41,6 +41,7 @@ class RunSettings:
     weight_complement: float = _WEIGHTS.complement
     fit_floor: float = _SCORE_OPTIONS.fit_floor
     preference_bonus: float = _SCORE_OPTIONS.preference_bonus
+    objective: str = Objective.TOTAL
 
 
 def _validated_settings(values: RunSettings) -> dict[str, Any]:
@@ -50,6 +51,15 @@ def _validated_settings(values: RunSettings) -> dict[str, Any]:
             % {"minimum": MIN_PER_POST}
         )
     minimums = {k: int(v) for k, v in values.min_per_category.items() if v}
+    if values.objective == Objective.STABLE and (values.max_per_origin_unit or minimums):
+        # The engine's stable placement takes pairs in score order and knows no
+        # side rule: run under one, it would break a rule the department set.
+        raise MatchRunInputError(
+            _(
+                "“稳定优先”不能同时限制同一派出单位最多选派人数或各类别最少选派人数"
+                "（按稳定优先配置时无法遵守这两项限制）。请清空这两项，或改用“总分最优”。"
+            )
+        )
     try:
         params = pipeline.MatchParams(
             weights=scoring.Weights(
@@ -63,6 +73,7 @@ def _validated_settings(values: RunSettings) -> dict[str, Any]:
             max_per_cadre=values.max_per_cadre,
             max_per_origin_unit=values.max_per_origin_unit,
             min_per_category=minimums,
+            objective=values.objective,
         )
     except ValueError as exc:
         raise MatchRunInputError(
@@ -80,6 +91,7 @@ def _validated_settings(values: RunSettings) -> dict[str, Any]:
         "weight_complement": values.weight_complement,
         "fit_floor": values.fit_floor,
         "preference_bonus": values.preference_bonus,
+        "objective": params.objective,
     }
 
 
