@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('demand', '0001_initial'),
-        ('matching', '0004_decision_withdrawal'),
+        ('matching', '0006_background_work_worker'),
         ('people', '0002_cadre_id_number_cadre_phone'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
