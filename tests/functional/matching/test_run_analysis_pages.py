@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
@@ -30,24 +31,12 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def staff() -> Client:
-    client = Client()
-    client.force_login(factories.staff_user())  # type: ignore[arg-type]
-    return client
+def run(user: User) -> MatchRun:
+    return factories.match_run(user, cadres=6)
 
 
 @pytest.fixture
-def user() -> Any:
-    return factories.staff_user("zuzhibu")
-
-
-@pytest.fixture
-def run(user: Any) -> MatchRun:
-    return match_run_create(program=factories.matching_program(cadres=6, posts=3), created_by=user)
-
-
-@pytest.fixture
-def demo_run(user: Any) -> MatchRun:
+def demo_run(user: User) -> MatchRun:
     return match_run_create(program=demo_program_load().program, created_by=user)
 
 
