@@ -73,9 +73,11 @@ def start_demo(var_dir: Path, port: int, timeout: float = 240.0) -> DemoServer:
     url = f"http://127.0.0.1:{port}"
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"{url}/accounts/login/", timeout=2):
+            with urllib.request.urlopen(f"{url}/accounts/login/", timeout=10):
                 break
-        except (urllib.error.URLError, ConnectionError):
+        # A first page can take seconds on a busy machine: a read time-out
+        # (TimeoutError, not a URLError) means "not yet", like a refused connection.
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     else:
         process.kill()
