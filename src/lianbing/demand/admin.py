@@ -1,5 +1,11 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from lianbing.people.versioning import VersionedModelForm
+
+from . import services
 from .models import Post, PostCoreAbility, Program
 
 
@@ -16,9 +22,18 @@ class CoreAbilityInline(admin.TabularInline[PostCoreAbility, Post]):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin[Post]):
+    form = VersionedModelForm
     list_display = ["code", "name", "unit", "category", "seats", "duration_months", "mentor"]
     list_filter = ["program", "category", "unit"]
     search_fields = ["code", "name", "key_tasks", "expertise_needed"]
     autocomplete_fields = ["unit", "mentor", "preferred_by"]
     inlines = [CoreAbilityInline]
     list_select_related = ["unit", "mentor", "mentor__unit"]
+
+    def save_model(self, request: HttpRequest, obj: Post, form: Any, change: bool) -> None:
+        services.post_save(
+            post=obj,
+            version=form.cleaned_data.get("loaded_version"),
+            token=form.cleaned_data.get("loaded_values") or "",
+            values_of=form.record_values,
+        )

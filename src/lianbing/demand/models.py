@@ -81,6 +81,9 @@ class Post(models.Model):
         related_name="preferred_posts",
         help_text=_("把本岗位填为志愿岗位的干部"),
     )
+    # Optimistic lock: an edit form carries the version it loaded and a save is
+    # refused once someone else has saved since (lianbing.people.versioning).
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.db import transaction
 
 from lianbing.engine import taxonomy
 from lianbing.engine.profiles import PostProfile
+from lianbing.people import versioning
 from lianbing.people.models import Cadre, Mentor, Unit
 
 from .adapters import post_field_values
@@ -60,3 +61,20 @@ def post_create(
 def post_set_preferred_by(*, post: Post, cadres: Iterable[Cadre]) -> None:
     """Record which cadres asked for this post (志愿岗位)."""
     post.preferred_by.set(list(cadres))
+
+
+@transaction.atomic
+def post_save(
+    *,
+    post: Post,
+    version: int | None,
+    token: str,
+    values_of: Callable[[Post], versioning.Values],
+) -> Post:
+    """Save a post edited in a form loaded at ``version``; refused if someone saved since.
+
+    Raises :class:`versioning.RecordChangedError` naming what changed.
+    """
+    return versioning.versioned_save(
+        instance=post, version=version, token=token, values_of=values_of
+    )

@@ -1,9 +1,14 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from lianbing.engine import taxonomy
 
+from . import services
 from .models import AbilityAssessment, Cadre, Mentor, Unit, WorkHistoryEntry
+from .versioning import VersionedModelForm
 
 
 @admin.register(Unit)
@@ -26,6 +31,7 @@ class AbilityAssessmentInline(admin.TabularInline[AbilityAssessment, Cadre]):
 
 @admin.register(Cadre)
 class CadreAdmin(admin.ModelAdmin[Cadre]):
+    form = VersionedModelForm
     list_display = [
         "code",
         "name",
@@ -45,6 +51,15 @@ class CadreAdmin(admin.ModelAdmin[Cadre]):
     def phone_shown(self, cadre: Cadre) -> str:
         """Lists show the phone masked; the edit form holds the clear value."""
         return cadre.phone_masked or "—"
+
+    def save_model(self, request: HttpRequest, obj: Cadre, form: Any, change: bool) -> None:
+        # Two administrators editing one cadre: the later save is refused, not silently applied.
+        services.cadre_save(
+            cadre=obj,
+            version=form.cleaned_data.get("loaded_version"),
+            token=form.cleaned_data.get("loaded_values") or "",
+            values_of=form.record_values,
+        )
 
 
 @admin.register(Mentor)

@@ -113,6 +113,9 @@ class Cadre(models.Model):
         blank=True,
         validators=[RegexValidator(r"^[\d\-+ ]{7,20}$", _("联系电话只能包含数字、空格、+ 和 -"))],
     )
+    # Optimistic lock: an edit form carries the version it loaded and a save is
+    # refused once someone else has saved since (lianbing.people.versioning).
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db import transaction
 
 from lianbing.engine import taxonomy
 from lianbing.engine.profiles import CadreProfile
 
+from . import versioning
 from .adapters import cadre_field_values
 from .models import AbilityAssessment, AssessmentSource, Cadre, Mentor, Unit, WorkHistoryEntry
 
@@ -132,3 +133,20 @@ def mentor_create(*, code: str, name: str, unit: Unit, position: str = "") -> Me
     mentor.full_clean()
     mentor.save()
     return mentor
+
+
+@transaction.atomic
+def cadre_save(
+    *,
+    cadre: Cadre,
+    version: int | None,
+    token: str,
+    values_of: Callable[[Cadre], versioning.Values],
+) -> Cadre:
+    """Save a cadre edited in a form loaded at ``version``; refused if someone saved since.
+
+    Raises :class:`versioning.RecordChangedError` naming what changed.
+    """
+    return versioning.versioned_save(
+        instance=cadre, version=version, token=token, values_of=values_of
+    )

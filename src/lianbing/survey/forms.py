@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from lianbing.accounts.text_limits import REASON_MAX, free_text
 from lianbing.demand.models import Program
 from lianbing.engine import taxonomy
+from lianbing.people.versioning import RecordChangedError
 
 from .models import Priority
 from .services import DemandInput
@@ -75,6 +77,10 @@ class DemandForm(forms.Form):
         min_value=0,
         widget=forms.NumberInput(attrs=_NUMBER),
     )
+    # An edit carries the version it was loaded with and a fingerprint of what
+    # it showed (lianbing.people.versioning); blank on a new demand.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    loaded = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,6 +93,16 @@ class DemandForm(forms.Form):
                 required=False,
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
+
+    def rearmed(self, error: RecordChangedError) -> DemandForm:
+        """This form's input with the record's current version, to save again knowingly."""
+        data = QueryDict(mutable=True)
+        data.update(self.data)
+        data["version"] = str(error.version)
+        data["loaded"] = error.token
+        form = DemandForm(data)
+        form.is_valid()
+        return form
 
     def ability_fields(self) -> list[forms.BoundField]:
         return [self[ability_field_name(t.code)] for t in taxonomy.ABILITIES]

@@ -120,6 +120,8 @@ class Demand(models.Model):
         blank=True,
         related_name="source_demand",
     )
+    # Optimistic lock: see lianbing.people.versioning.
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from lianbing.demand.models import Program
 from lianbing.engine import gap, taxonomy
 from lianbing.engine.suggest import Suggestion, suggest
+from lianbing.people import versioning
 from lianbing.people.models import Cadre, Unit
 
 from . import adapters
@@ -178,3 +180,34 @@ def unit_gap(*, survey_round: SurveyRound, unit: Unit) -> UnitGap:
         tags=[c for c in analysis.by_tag if c.unit == unit.name],
         pool_size=report.pool_size,
     )
+
+
+#: The fields of the demand form, in its order, compared when an edit is refused as stale.
+_EDIT_FIELDS = (
+    "title",
+    "key_task",
+    "duties",
+    "expertise_needed",
+    "tags",
+    "category",
+    "seats",
+    "duration_months",
+    "priority",
+    "current_staffing",
+    "status",
+)
+
+
+def demand_edit_values(demand: Demand) -> versioning.Values:
+    """What the demand form shows of ``demand``, to tell a stale editor what changed since."""
+    values = dict(versioning.model_values(demand, _EDIT_FIELDS))
+    weights = sorted(
+        demand.abilities.all(), key=lambda row: taxonomy.ABILITY_CODES.index(row.ability)
+    )
+    shown = "、".join(
+        f"{row.get_ability_display()} {format(row.weight.normalize(), 'f')}" for row in weights
+    )
+    values["abilities"] = versioning.FieldValue(
+        _("核心能力及权重"), ";".join(f"{r.ability}={r.weight}" for r in weights), shown or "—"
+    )
+    return values

@@ -8,7 +8,7 @@ what to do; the views show that sentence and nothing changes.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from lianbing.demand import services as demand_services
 from lianbing.demand.models import Post, Program
 from lianbing.engine import taxonomy
+from lianbing.people import versioning
 from lianbing.people.models import Unit
 
-from . import adapters
+from . import adapters, selectors
 from .models import Demand, DemandAbility, DemandStatus, Priority, SurveyRound, split_tags
 
 EDITABLE = (DemandStatus.DRAFT, DemandStatus.RETURNED)
@@ -126,6 +127,14 @@ def _abilities(data: DemandInput) -> dict[str, Decimal]:
     return weights
 
 
+def _save(demand: Demand) -> None:
+    """Every change of a demand takes a new version, so an edit form loaded before it is stale."""
+    if demand.pk is not None:
+        demand.version += 1
+    demand.full_clean()
+    demand.save()
+
+
 def _write(demand: Demand, fields: dict[str, Any], abilities: dict[str, Decimal]) -> None:
     for name, value in fields.items():
         setattr(demand, name, value)
@@ -195,11 +204,26 @@ def demand_update(
     *,
     demand: Demand,
     data: DemandInput,
+    version: int | None = None,
+    token: str = "",
     submit: bool = False,
     now: datetime.datetime | None = None,
 ) -> Demand:
-    """Change a draft or returned demand; ``submit`` hands it to the department."""
+    """Change a draft or returned demand; ``submit`` hands it to the department.
+
+    ``version`` and ``token`` are those the edit form was loaded with: if
+    someone saved the demand since, :class:`versioning.RecordChangedError`
+    says what they changed and nothing is written. Without a ``version``
+    (a caller that read the demand in this transaction) the save just takes
+    the next version.
+    """
     current = _locked(demand)
+    versioning.version_claim(
+        instance=current,
+        version=current.version if version is None else version,
+        token=token,
+        values_of=selectors.demand_edit_values,
+    )
     if current.status not in EDITABLE:
         raise DemandError(
             _("该需求%(status)s，不能再修改。如需修改，请联系组织部干部科退回。")
@@ -225,8 +249,7 @@ def demand_submit(*, demand: Demand, now: datetime.datetime | None = None) -> De
     _check_open(current.survey_round, now)
     current.status = DemandStatus.SUBMITTED
     current.submitted_at = now or timezone.now()
-    current.full_clean()
-    current.save()
+    _save(current)
     return current
 
 
@@ -244,8 +267,7 @@ def demand_return(*, demand: Demand, comment: str, now: datetime.datetime | None
     current.status = DemandStatus.RETURNED
     current.return_comment = comment.strip()
     current.reviewed_at = now or timezone.now()
-    current.full_clean()
-    current.save()
+    _save(current)
     return current
 
 
@@ -260,8 +282,7 @@ def demand_accept(*, demand: Demand, now: datetime.datetime | None = None) -> De
     current.status = DemandStatus.ACCEPTED
     current.return_comment = ""
     current.reviewed_at = now or timezone.now()
-    current.full_clean()
-    current.save()
+    _save(current)
     return current
 
 
@@ -292,8 +313,7 @@ def _convert_one(demand: Demand, program: Program) -> Post:
     )
     demand.post = post
     demand.status = DemandStatus.CONVERTED
-    demand.full_clean()
-    demand.save()
+    _save(demand)
     return post
 
 
@@ -324,8 +344,7 @@ def demand_link_post(*, demand: Demand, post: Post, now: datetime.datetime | Non
     current.status = DemandStatus.CONVERTED
     current.post = post
     current.reviewed_at = current.reviewed_at or now or timezone.now()
-    current.full_clean()
-    current.save()
+    _save(current)
     return current
 
 
@@ -364,3 +383,17 @@ def demands_convert(
     if len(demands) != len(set(demand_ids)):
         raise DemandError(_("所选需求中有不属于本次调研的，请刷新页面后重新勾选。"))
     return [_convert_one(demand, target) for demand in demands]
+
+
+@transaction.atomic
+def demand_save(
+    *,
+    demand: Demand,
+    version: int | None,
+    token: str,
+    values_of: Callable[[Demand], versioning.Values],
+) -> Demand:
+    """Save a demand edited in the admin form loaded at ``version``; refused if someone saved since."""
+    return versioning.versioned_save(
+        instance=demand, version=version, token=token, values_of=values_of
+    )

@@ -18,6 +18,7 @@ from lianbing.accounts.query_params import id_param, positive_id
 from lianbing.accounts.text_limits import first_error
 from lianbing.engine import taxonomy
 from lianbing.engine.suggest import Suggestion
+from lianbing.people import versioning
 
 from . import access, charts, exports, selectors, services
 from .forms import ConvertForm, DemandForm, ReturnForm, RoundForm, ability_field_name
@@ -181,6 +182,8 @@ def _initial_of(demand: Demand) -> dict[str, Any]:
     }
     for row in demand.abilities.all():
         initial[ability_field_name(row.ability)] = min(3, max(1, round(row.weight)))
+    initial["version"] = demand.version
+    initial["loaded"] = versioning.fingerprint(selectors.demand_edit_values(demand))
     return initial
 
 
@@ -191,11 +194,20 @@ def demand_edit(request: HttpRequest, demand_id: int) -> HttpResponse:
         access.require_contact(request.user)
     if request.method == "POST":
         form = DemandForm(request.POST)
+        changed: versioning.RecordChangedError | None = None
         if form.is_valid():
             try:
                 demand = services.demand_update(
-                    demand=demand, data=form.to_input(), submit="submit" in request.POST
+                    demand=demand,
+                    data=form.to_input(),
+                    # A form without its version cannot prove it saw the latest one.
+                    version=form.cleaned_data["version"] or 0,
+                    token=form.cleaned_data["loaded"],
+                    submit="submit" in request.POST,
                 )
+            except versioning.RecordChangedError as error:
+                changed = error
+                form = form.rearmed(error)
             except services.DemandError as error:
                 _form_error(form, error)
             else:
@@ -207,7 +219,8 @@ def demand_edit(request: HttpRequest, demand_id: int) -> HttpResponse:
             suggestion=_suggestion_of(form),
             demand=demand,
         )
-        return render(request, "survey/demand_form.html", context, status=400)
+        context["changed"] = changed
+        return render(request, "survey/demand_form.html", context, status=409 if changed else 400)
     form = DemandForm(initial=_initial_of(demand))
     return render(
         request,

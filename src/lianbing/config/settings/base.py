@@ -58,6 +58,9 @@ MIDDLEWARE = [
     "lianbing.accounts.csrf.FetchMetadataCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before anything reads the body (CSRF, the views); after authentication so
+    # the 413 page has the site's layout.
+    "lianbing.accounts.request_limits.RequestSizeLimitMiddleware",
     "lianbing.accounts.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lianbing.accounts.middleware.IdleTimeoutMiddleware",
@@ -221,6 +224,23 @@ MEDIA_ROOT = VAR_DIR / "media"
 # (accounts/files.py does the same for the database, backups and the folders).
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# Request size. A whole request body (files included) over the cap is refused
+# with 413 before it is read (accounts/request_limits.py); the workbook itself
+# is limited to 20 MB (xlsx/upload_safety.py MAX_UPLOAD_BYTES), so the cap
+# leaves room for the multipart envelope. Form fields other than files: at
+# most 2.5 MB in all (Django answers 400 beyond). Uploaded files above 2.5 MB
+# are spooled to an owner-only temporary file instead of memory.
+LIANBING_MAX_REQUEST_BYTES = int(
+    os.environ.get("LIANBING_MAX_REQUEST_BYTES", str(25 * 1024 * 1024))
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "lianbing.accounts.request_limits.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Files under MEDIA_ROOT that hold cadres' personal data are deleted once their
 # purpose is served, as the Personal Information Protection Law (个人信息保护法,
