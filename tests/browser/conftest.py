@@ -1,7 +1,9 @@
 """Real Chromium (Debian's package) driven by Playwright.
 
 The set-up installs chromium with apt-get when it is missing and the tests run
-as root; otherwise the browser tests are skipped with the reason.
+as root; otherwise the browser tests are skipped with the reason. It installs a
+CJK font (fonts-noto-cjk) the same way, so that screenshots show Chinese, not
+boxes; without it the tests still run, with a warning.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import fcntl
 import os
 import shutil
 import subprocess
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,31 +42,47 @@ def _chromium_path() -> str | None:
     return None
 
 
-def _install_chromium() -> str:
-    """Install Debian's chromium; return "" on success or the reason it failed."""
+def _has_cjk_font() -> bool:
+    fc_list = shutil.which("fc-list")  # fontconfig's, which chromium depends on
+    if fc_list is None:
+        return False
+    done = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True)
+    return bool(done.stdout.strip())
+
+
+def _missing_packages() -> list[str]:
+    missing = [] if _chromium_path() else ["chromium"]
+    return missing + ([] if _has_cjk_font() else ["fonts-noto-cjk"])
+
+
+def _apt_install(packages: list[str]) -> str:
+    """Install Debian packages; return "" on success or the reason it failed."""
+    names = " ".join(packages)
     if os.geteuid() != 0:
-        return "未找到 chromium，且当前用户不是 root，无法自动安装（请先运行：apt-get install chromium）"
+        return f"未找到 {names}，且当前用户不是 root，无法自动安装（请先运行：apt-get install {names}）"
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *packages]):
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
         if done.returncode != 0:
-            return f"自动安装 chromium 失败（{' '.join(cmd)}）：{done.stderr.strip()[-300:]}"
+            return f"自动安装 {names} 失败（{' '.join(cmd)}）：{done.stderr.strip()[-300:]}"
     return ""
 
 
 @pytest.fixture(scope="session")
 def chromium_executable(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = _chromium_path()
-    if path is None:
+    reason = ""
+    if _missing_packages():
         # Parallel test workers share one lock, so only one of them runs apt-get.
         lock = tmp_path_factory.getbasetemp().parent / "chromium-install.lock"
         with lock.open("w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
-            path = _chromium_path()
-            reason = "" if path else _install_chromium()
-        path = _chromium_path()
-        if path is None:
-            pytest.skip(reason or "chromium 安装后仍未找到")
+            missing = _missing_packages()
+            reason = _apt_install(missing) if missing else ""
+    path = _chromium_path()
+    if path is None:
+        pytest.skip(reason or "chromium 安装后仍未找到")
+    if not _has_cjk_font():
+        warnings.warn(f"未安装中文字体，截图中的中文会显示为方框。{reason}", stacklevel=1)
     return path
 
 
