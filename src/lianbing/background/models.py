@@ -63,6 +63,29 @@ CANCELLABLE_STATUSES = (
 RUNNING = JobStatus.RUNNING.value
 
 
+def job_constraints(
+    table: str, choices: list[tuple[str, Promise | str]], *, progress: bool = True
+) -> list[models.CheckConstraint]:
+    """The checks every job table carries: a known status and, with progress, at most 100.
+
+    ``table`` prefixes the constraint names (``<table>_status_known``,
+    ``<table>_progress_at_most_100``), which existing migrations already use.
+    """
+    checks = [
+        models.CheckConstraint(
+            condition=models.Q(status__in=[value for value, _label in choices]),
+            name=f"{table}_status_known",
+        )
+    ]
+    if progress:
+        checks.append(
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name=f"{table}_progress_at_most_100"
+            )
+        )
+    return checks
+
+
 class BackgroundWork(models.Model):
     """Progress (0-100 and a short Chinese message), cancel flag, error, task id and worker.
 

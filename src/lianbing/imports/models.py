@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lianbing.background.models import BackgroundWork, JobStatus
+from lianbing.background.models import BackgroundWork, JobStatus, job_constraints
 from lianbing.demand.models import Program
 
 #: Uploaded workbooks are kept under MEDIA_ROOT in this folder.
@@ -99,15 +99,9 @@ class ImportJob(BackgroundWork):
         verbose_name = _("名册导入")
         verbose_name_plural = _("名册导入")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=[value for value, _label in IMPORT_STATUS_CHOICES]),
-                name="import_job_status_known",
-            ),
+            *job_constraints("import_job", IMPORT_STATUS_CHOICES),
             models.CheckConstraint(
                 condition=Q(kind__in=["", *ImportKind.values]), name="import_job_kind_known"
-            ),
-            models.CheckConstraint(
-                condition=Q(progress__lte=100), name="import_job_progress_at_most_100"
             ),
             models.CheckConstraint(
                 condition=Q(new_program_name="")

@@ -15,7 +15,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lianbing.background.models import ACTIVE, CANCELLABLE_STATUSES, BackgroundWork, JobStatus
+from lianbing.background.models import (
+    ACTIVE,
+    CANCELLABLE_STATUSES,
+    BackgroundWork,
+    JobStatus,
+    job_constraints,
+)
 from lianbing.demand.models import Post, Program
 from lianbing.engine import pipeline, scoring
 from lianbing.people.models import Cadre
@@ -139,10 +145,7 @@ class MatchRun(BackgroundWork):
         verbose_name = _("匹配方案")
         verbose_name_plural = _("匹配方案")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=[value for value, _label in RUN_STATUS_CHOICES]),
-                name="match_run_status_known",
-            ),
+            *job_constraints("match_run", RUN_STATUS_CHOICES),
             models.CheckConstraint(
                 condition=Q(per_post__gte=MIN_PER_POST), name="match_run_at_least_two_per_post"
             ),
@@ -166,9 +169,6 @@ class MatchRun(BackgroundWork):
             models.CheckConstraint(
                 condition=Q(fit_floor__gte=0) & Q(fit_floor__lte=100),
                 name="match_run_fit_floor_0_100",
-            ),
-            models.CheckConstraint(
-                condition=Q(progress__lte=100), name="match_run_progress_at_most_100"
             ),
             models.CheckConstraint(
                 condition=Q(finalised_at__isnull=True) | Q(status="done"),
@@ -475,10 +475,7 @@ class MatchExport(models.Model):
         verbose_name = _("方案导出")
         verbose_name_plural = _("方案导出")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=[value for value, _label in EXPORT_STATUS_CHOICES]),
-                name="match_export_status_known",
-            ),
+            *job_constraints("match_export", EXPORT_STATUS_CHOICES, progress=False),
             models.CheckConstraint(
                 condition=~Q(status="done") | ~Q(file_name=""), name="match_export_done_has_file"
             ),
@@ -537,13 +534,7 @@ class Reoptimisation(BackgroundWork):
         verbose_name = _("重新优化")
         verbose_name_plural = _("重新优化")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=[value for value, _label in REOPTIMISATION_STATUS_CHOICES]),
-                name="reoptimisation_status_known",
-            ),
-            models.CheckConstraint(
-                condition=Q(progress__lte=100), name="reoptimisation_progress_at_most_100"
-            ),
+            *job_constraints("reoptimisation", REOPTIMISATION_STATUS_CHOICES),
             models.UniqueConstraint(
                 fields=["run"],
                 condition=Q(status__in=[status.value for status in ACTIVE]),
