@@ -43,3 +43,28 @@ def test_a_cadre_can_be_pinned_from_the_pair_page_opened_on_its_own(
 
     page.get_by_test_id("pair-decisions").get_by_text("熟悉该镇情况，组织研究指定").wait_for()
     assert Decision.objects.filter(run=run, cadre=cadre, post=post, kind="pin").exists()
+
+
+def test_on_a_phone_tapping_a_candidate_scrolls_to_the_explanation(
+    browser: Any, live_server: Any
+) -> None:
+    run = factories.match_run(factories.staff_user(), cadres=24, posts=14)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(15_000)
+    phone = context.new_page()
+    _log_in(phone, str(live_server.url))
+    phone.goto(f"{live_server.url}/matching/{run.pk}/balance/")
+    candidate = phone.locator("li.lb-candidate a").first
+
+    candidate.tap()
+
+    phone.get_by_test_id("pair-detail").wait_for()
+    # The page scrolls smoothly (Bootstrap's scroll-behavior): wait for it to come to rest.
+    phone.wait_for_function(
+        "() => { const top = document.getElementById('pair-panel').getBoundingClientRect().top;"
+        " return top >= 0 && top < window.innerHeight / 2; }",
+        timeout=5_000,
+    )
+    context.close()
