@@ -34,7 +34,8 @@ def test_a_cadre_can_be_pinned_from_the_pair_page_opened_on_its_own(
     placed = set(run.placements.values_list("cadre_id", flat=True))
     cadre = run.cadres.exclude(pk__in=placed).order_by("pk").first()
     post = run.posts.order_by("pk").first()
-    assert cadre is not None and post is not None
+    assert cadre is not None
+    assert post is not None
     page.goto(f"{url}/matching/{run.pk}/pair/{cadre.pk}/{post.pk}/")
     panel = page.get_by_test_id("pair-detail")
 

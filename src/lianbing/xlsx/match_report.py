@@ -11,7 +11,14 @@ The workbook has four sheets:
   keeps its best pairs, the same number for every post, and a note at the top
   of the sheet says so;
 * ``未配置``: the cadres and the posts with seats left over, one table, each
-  row with the reason.
+  row with the reason;
+* ``研判决定`` (when the caller passes the run's decisions): every review
+  decision with its reason, who made it and whether it was withdrawn;
+* ``练兵安排`` (once the run is finalised): the secondments, with mentor,
+  start date and duration.
+
+A pinned post's 说明 on the balance sheet says who was pinned and why, since
+the scores alone do not explain that placement.
 
 openpyxl's write-only mode writes the styled parts (notes, header rows, frozen
 panes, widths); the data rows are appended by :mod:`bulk_rows`, which is about
@@ -20,7 +27,9 @@ twenty times faster.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import datetime
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -42,6 +51,8 @@ BALANCE_TITLE: Final[str] = "干部选配平衡表"
 PLACEMENT_TITLE: Final[str] = "配置方案"
 DETAIL_TITLE: Final[str] = "评分明细"
 LEFTOVER_TITLE: Final[str] = "未配置"
+DECISIONS_TITLE: Final[str] = "研判决定"
+SECONDMENTS_TITLE: Final[str] = "练兵安排"
 SHEET_TITLES: Final[tuple[str, ...]] = (
     BALANCE_TITLE,
     PLACEMENT_TITLE,
@@ -100,6 +111,28 @@ LEFTOVER_HEADERS: Final[tuple[str, ...]] = (
     "空缺",
     "原因",
 )
+DECISION_HEADERS: Final[tuple[str, ...]] = (
+    "决定",
+    "干部编号",
+    "姓名",
+    "岗位编号",
+    "岗位名称",
+    "单位",
+    "理由",
+    "决定人",
+    "决定时间",
+    "撤销",
+)
+SECONDMENT_HEADERS: Final[tuple[str, ...]] = (
+    "干部编号",
+    "姓名",
+    "岗位编号",
+    "岗位名称",
+    "单位",
+    "导师",
+    "开始",
+    "期限（月）",
+)
 CADRE_KIND: Final[str] = "干部"
 POST_KIND: Final[str] = "岗位"
 
@@ -108,6 +141,37 @@ Progress = Callable[[str], None]
 
 def _silent(_: str) -> None:
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionLine:
+    """One review decision as the 研判决定 sheet shows it (the caller formats it)."""
+
+    kind: str
+    cadre_id: str
+    cadre_name: str
+    post_id: str
+    post_name: str
+    unit: str
+    reason: str
+    decided_by: str
+    decided_at: str
+    #: "" while in force, else who withdrew it, when and why.
+    withdrawn: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SecondmentLine:
+    """One secondment (练兵安排) of a finalised run."""
+
+    cadre_id: str
+    cadre_name: str
+    post_id: str
+    post_name: str
+    unit: str
+    mentor: str
+    started_on: datetime.date
+    duration_months: int
 
 
 # ------------------------------------------------------------------- reasons
@@ -212,23 +276,38 @@ def match_json(result: MatchResult) -> dict[str, Any]:
 
 
 def write_match_workbook(
-    result: MatchResult, path: Path | str, *, progress: Progress = _silent, private: bool = False
+    result: MatchResult,
+    path: Path | str,
+    *,
+    progress: Progress = _silent,
+    private: bool = False,
+    decisions: Sequence[DecisionLine] | None = None,
+    secondments: Sequence[SecondmentLine] | None = None,
+    post_notes: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write the four-sheet result workbook to ``path`` (atomically); return the path.
+    """Write the result workbook to ``path`` (atomically); return the path.
 
     ``private`` makes the file owner-only (0600) whatever the umask.
+    ``decisions`` adds the 研判决定 sheet, ``secondments`` (a finalised run)
+    the 练兵安排 sheet; ``post_notes`` (by post id) go in the balance sheet's 说明.
     """
     workbook = Workbook(write_only=True)
     reason_text = _ReasonTexts(result)
     bulk: dict[str, BulkRows] = {}
     progress(f"写出：{BALANCE_TITLE}")
-    bulk[BALANCE_TITLE] = _balance_sheet(workbook, result, reason_text)
+    bulk[BALANCE_TITLE] = _balance_sheet(workbook, result, reason_text, post_notes or {})
     progress(f"写出：{PLACEMENT_TITLE}")
     bulk[PLACEMENT_TITLE] = _placement_sheet(workbook, result, reason_text)
     progress(f"写出：{DETAIL_TITLE}")
     bulk[DETAIL_TITLE] = _detail_sheet(workbook, result)
     progress(f"写出：{LEFTOVER_TITLE}")
     bulk[LEFTOVER_TITLE] = _leftover_sheet(workbook, result)
+    if decisions is not None:
+        progress(f"写出：{DECISIONS_TITLE}")
+        bulk[DECISIONS_TITLE] = _decisions_sheet(workbook, decisions)
+    if secondments is not None:
+        progress(f"写出：{SECONDMENTS_TITLE}")
+        bulk[SECONDMENTS_TITLE] = _secondments_sheet(workbook, secondments)
     return save_workbook(workbook, path, bulk=bulk, private=private)
 
 
@@ -256,7 +335,12 @@ def _who(result: MatchResult, cadre: int) -> str:
     return f"{profile.name}（{profile.id}）"
 
 
-def _balance_sheet(workbook: Workbook, result: MatchResult, reason_text: _ReasonTexts) -> BulkRows:
+def _balance_sheet(
+    workbook: Workbook,
+    result: MatchResult,
+    reason_text: _ReasonTexts,
+    post_notes: Mapping[str, str],
+) -> BulkRows:
     sheet = workbook.create_sheet(BALANCE_TITLE)
     candidates = result.shortlist.candidates
     width = max([result.params.per_post, *(len(c) for c in candidates)])
@@ -287,7 +371,8 @@ def _balance_sheet(workbook: Workbook, result: MatchResult, reason_text: _Reason
                 else:
                     row += [None, None, None, None]
             row.append("、".join(_who(result, i) for i in result.cadres_on(j)) or None)
-            row.append(shortfall.get(j))
+            notes = [text for text in (post_notes.get(post.id), shortfall.get(j)) if text]
+            row.append(REASON_JOINER.join(notes) or None)
             yield row
 
     return _plain_rows(rows(), first_row=2)
@@ -477,3 +562,47 @@ def _leftover_sheet(workbook: Workbook, result: MatchResult) -> BulkRows:
             ]
 
     return _plain_rows(rows(), first_row=3)
+
+
+def _decisions_sheet(workbook: Workbook, decisions: Sequence[DecisionLine]) -> BulkRows:
+    sheet = workbook.create_sheet(DECISIONS_TITLE)
+    _set_widths(sheet, [10, 10, 10, 10, 18, 14, 40, 10, 16, 40])
+    sheet.freeze_panes = "A2"
+    sheet.append(header_cells(sheet, DECISION_HEADERS))
+    rows = (
+        [
+            d.kind,
+            d.cadre_id,
+            d.cadre_name,
+            d.post_id or None,
+            d.post_name or None,
+            d.unit or None,
+            d.reason,
+            d.decided_by,
+            d.decided_at,
+            d.withdrawn or None,
+        ]
+        for d in decisions
+    )
+    return _plain_rows(rows, first_row=2)
+
+
+def _secondments_sheet(workbook: Workbook, secondments: Sequence[SecondmentLine]) -> BulkRows:
+    sheet = workbook.create_sheet(SECONDMENTS_TITLE)
+    _set_widths(sheet, [10, 10, 10, 18, 14, 10, 12, 10])
+    sheet.freeze_panes = "A2"
+    sheet.append(header_cells(sheet, SECONDMENT_HEADERS))
+    rows = (
+        [
+            s.cadre_id,
+            s.cadre_name,
+            s.post_id,
+            s.post_name,
+            s.unit,
+            s.mentor,
+            s.started_on.isoformat(),
+            s.duration_months,
+        ]
+        for s in secondments
+    )
+    return _plain_rows(rows, first_row=2)
