@@ -44,6 +44,7 @@ from lianbing.engine import scoring, taxonomy
 from lianbing.engine.pipeline import MatchResult
 from lianbing.xlsx.bulk_rows import ROW, BulkRows, cells_xml, number_cells, row_xml
 from lianbing.xlsx.cell_text import safe_cell
+from lianbing.xlsx.printing import print_setup
 from lianbing.xlsx.saving import save_workbook
 from lianbing.xlsx.templates import header_cells
 
@@ -284,34 +285,50 @@ def write_match_workbook(
     decisions: Sequence[DecisionLine] | None = None,
     secondments: Sequence[SecondmentLine] | None = None,
     post_notes: Mapping[str, str] | None = None,
+    title: str = "",
 ) -> Path:
     """Write the result workbook to ``path`` (atomically); return the path.
 
     ``private`` makes the file owner-only (0600) whatever the umask.
     ``decisions`` adds the 研判决定 sheet, ``secondments`` (a finalised run)
     the 练兵安排 sheet; ``post_notes`` (by post id) go in the balance sheet's 说明.
+    ``title`` (the program and the run) heads every printed page with the sheet's name.
     """
     workbook = Workbook(write_only=True)
     reason_text = _ReasonTexts(result)
     bulk: dict[str, BulkRows] = {}
     progress(f"写出：{BALANCE_TITLE}")
-    bulk[BALANCE_TITLE] = _balance_sheet(workbook, result, reason_text, post_notes or {})
+    bulk[BALANCE_TITLE] = _balance_sheet(workbook, title, result, reason_text, post_notes or {})
     progress(f"写出：{PLACEMENT_TITLE}")
-    bulk[PLACEMENT_TITLE] = _placement_sheet(workbook, result, reason_text)
+    bulk[PLACEMENT_TITLE] = _placement_sheet(workbook, title, result, reason_text)
     progress(f"写出：{DETAIL_TITLE}")
-    bulk[DETAIL_TITLE] = _detail_sheet(workbook, result)
+    bulk[DETAIL_TITLE] = _detail_sheet(workbook, title, result)
     progress(f"写出：{LEFTOVER_TITLE}")
-    bulk[LEFTOVER_TITLE] = _leftover_sheet(workbook, result)
+    bulk[LEFTOVER_TITLE] = _leftover_sheet(workbook, title, result)
     if decisions is not None:
         progress(f"写出：{DECISIONS_TITLE}")
-        bulk[DECISIONS_TITLE] = _decisions_sheet(workbook, decisions)
+        bulk[DECISIONS_TITLE] = _decisions_sheet(workbook, title, decisions)
     if secondments is not None:
         progress(f"写出：{SECONDMENTS_TITLE}")
-        bulk[SECONDMENTS_TITLE] = _secondments_sheet(workbook, secondments)
+        bulk[SECONDMENTS_TITLE] = _secondments_sheet(workbook, title, secondments)
     return save_workbook(workbook, path, bulk=bulk, private=private)
 
 
-def _set_widths(sheet: Any, widths: Sequence[int]) -> None:
+#: The rows each sheet repeats on every printed page: its note (if any) and headings.
+_HEADER_ROWS: Final[dict[str, tuple[int, int]]] = {
+    DETAIL_TITLE: (1, 2),
+    LEFTOVER_TITLE: (1, 2),
+}
+
+
+def _lay_out(sheet: Any, heading: str, widths: Sequence[int]) -> None:
+    """Column widths and the print setup, both written before the sheet's first row."""
+    print_setup(
+        sheet,
+        title=f"{heading} · {sheet.title}" if heading else sheet.title,
+        columns=len(widths),
+        header_rows=_HEADER_ROWS.get(sheet.title, (1, 1)),
+    )
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
@@ -337,6 +354,7 @@ def _who(result: MatchResult, cadre: int) -> str:
 
 def _balance_sheet(
     workbook: Workbook,
+    heading: str,
     result: MatchResult,
     reason_text: _ReasonTexts,
     post_notes: Mapping[str, str],
@@ -348,7 +366,7 @@ def _balance_sheet(
     for k in range(1, width + 1):
         headers += [f"候选人{k}{field}" for field in BALANCE_CANDIDATE_FIELDS]
     headers += BALANCE_TAIL_HEADERS
-    _set_widths(sheet, [10, 18, 14, 10, 6, *([8, 9, 7, 40] * width), 20, 30])
+    _lay_out(sheet, heading, [10, 18, 14, 10, 6, *([8, 9, 7, 40] * width), 20, 30])
     sheet.freeze_panes = "C2"
     sheet.append(header_cells(sheet, headers))
     total = result.scores.total
@@ -379,10 +397,10 @@ def _balance_sheet(
 
 
 def _placement_sheet(
-    workbook: Workbook, result: MatchResult, reason_text: _ReasonTexts
+    workbook: Workbook, heading: str, result: MatchResult, reason_text: _ReasonTexts
 ) -> BulkRows:
     sheet = workbook.create_sheet(PLACEMENT_TITLE)
-    _set_widths(sheet, [10, 10, 16, 10, 10, 18, 14, 9, 9, 9, 9, 60])
+    _lay_out(sheet, heading, [10, 10, 16, 10, 10, 18, 14, 9, 9, 9, 9, 60])
     sheet.freeze_panes = "C2"
     sheet.append(header_cells(sheet, PLACEMENT_HEADERS))
     m = result.scores
@@ -448,9 +466,9 @@ def _detail_selection(result: MatchResult) -> tuple[NDArray[np.int64], NDArray[n
     return cadres.astype(np.int64), posts.astype(np.int64), cap
 
 
-def _detail_sheet(workbook: Workbook, result: MatchResult) -> BulkRows:
+def _detail_sheet(workbook: Workbook, heading: str, result: MatchResult) -> BulkRows:
     sheet = workbook.create_sheet(DETAIL_TITLE)
-    _set_widths(sheet, [10, 18, 14, 10, 10, 16, 9, 9, 9, 9, 8])
+    _lay_out(sheet, heading, [10, 18, 14, 10, 10, 16, 9, 9, 9, 9, 8])
     sheet.freeze_panes = "A3"
     cadre_idx, post_idx, cap = _detail_selection(result)
     n_allowed = int(np.count_nonzero(result.scores.allowed))
@@ -520,9 +538,9 @@ def _cadre_leftover_reasons(result: MatchResult, cadres: NDArray[np.int64]) -> l
     return texts
 
 
-def _leftover_sheet(workbook: Workbook, result: MatchResult) -> BulkRows:
+def _leftover_sheet(workbook: Workbook, heading: str, result: MatchResult) -> BulkRows:
     sheet = workbook.create_sheet(LEFTOVER_TITLE)
-    _set_widths(sheet, [6, 10, 18, 16, 10, 6, 6, 50])
+    _lay_out(sheet, heading, [6, 10, 18, 16, 10, 6, 6, 50])
     sheet.freeze_panes = "A3"
     unplaced = result.unplaced_cadres()
     open_seats = result.open_seats()
@@ -564,9 +582,11 @@ def _leftover_sheet(workbook: Workbook, result: MatchResult) -> BulkRows:
     return _plain_rows(rows(), first_row=3)
 
 
-def _decisions_sheet(workbook: Workbook, decisions: Sequence[DecisionLine]) -> BulkRows:
+def _decisions_sheet(
+    workbook: Workbook, heading: str, decisions: Sequence[DecisionLine]
+) -> BulkRows:
     sheet = workbook.create_sheet(DECISIONS_TITLE)
-    _set_widths(sheet, [10, 10, 10, 10, 18, 14, 40, 10, 16, 40])
+    _lay_out(sheet, heading, [10, 10, 10, 10, 18, 14, 40, 10, 16, 40])
     sheet.freeze_panes = "A2"
     sheet.append(header_cells(sheet, DECISION_HEADERS))
     rows = (
@@ -587,9 +607,11 @@ def _decisions_sheet(workbook: Workbook, decisions: Sequence[DecisionLine]) -> B
     return _plain_rows(rows, first_row=2)
 
 
-def _secondments_sheet(workbook: Workbook, secondments: Sequence[SecondmentLine]) -> BulkRows:
+def _secondments_sheet(
+    workbook: Workbook, heading: str, secondments: Sequence[SecondmentLine]
+) -> BulkRows:
     sheet = workbook.create_sheet(SECONDMENTS_TITLE)
-    _set_widths(sheet, [10, 10, 10, 18, 14, 10, 12, 10])
+    _lay_out(sheet, heading, [10, 10, 10, 18, 14, 10, 12, 10])
     sheet.freeze_panes = "A2"
     sheet.append(header_cells(sheet, SECONDMENT_HEADERS))
     rows = (

@@ -92,6 +92,17 @@ def test_the_workbook_lists_the_decisions_and_explains_the_pinned_post(
     assert "练兵安排" not in book.sheetnames  # not finalised yet
 
 
+def test_the_run_workbook_prints_under_the_program_and_run_title(
+    media: Path, staff: Client, run: MatchRun
+) -> None:
+    _export_row, book, _name = _export(staff, run)
+
+    balance = book["干部选配平衡表"]
+    assert balance.oddHeader.center.text == f"{run.program.name} · {run} · 干部选配平衡表"
+    assert balance.page_setup.orientation == "landscape"
+    assert balance.sheet_properties.pageSetUpPr.fitToPage
+
+
 def test_after_finalising_the_workbook_has_the_secondments_a_new_name_and_the_old_one_is_stale(
     media: Path, staff: Client, run: MatchRun
 ) -> None:

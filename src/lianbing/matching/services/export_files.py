@@ -37,7 +37,7 @@ def match_export_write(*, export_id: int, progress: Callable[[str], None] | None
     job = Job(MatchExport, export_id)
     if not job.claim():
         return job.status()
-    export = MatchExport.objects.select_related("run").get(pk=export_id)
+    export = MatchExport.objects.select_related("run__program").get(pk=export_id)
     run = export.run
     with job.working(failure=_failure(export_id)):
         snap = load_snapshot(run)
@@ -60,6 +60,7 @@ def match_export_write(*, export_id: int, progress: Callable[[str], None] | None
             decisions=_decision_lines(run),
             secondments=_secondment_lines(run) if final else None,
             post_notes=_pin_notes(run),
+            title=f"{run.program.name} · {run}",
         )
         job.finish(file_name=name)
     # Each export also clears the workbooks past their retention period; the
