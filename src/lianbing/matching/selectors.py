@@ -583,6 +583,12 @@ class RunComparison:
     rows: list[CompareRow]
     moved: list[CompareRow]
     same: int
+    #: Of ``moved``: placed in both runs on different posts, and placed in one run only.
+    changed: int = 0
+    one_side: int = 0
+    #: Cadres in either run's pool placed in neither, so that the counts add up to the pool.
+    neither: int = 0
+    pool: int = 0
 
 
 def run_compare(*, left: MatchRun, right: MatchRun) -> RunComparison:
@@ -601,7 +607,22 @@ def run_compare(*, left: MatchRun, right: MatchRun) -> RunComparison:
         key=lambda r: r.cadre_code,
     )
     moved = [r for r in rows if r.moved]
-    return RunComparison(left, right, rows, moved, len(rows) - len(moved))
+    one_side = sum(1 for r in moved if not (r.left and r.right))
+    pool = len(
+        set(left.cadres.values_list("pk", flat=True))
+        | set(right.cadres.values_list("pk", flat=True))
+    )
+    return RunComparison(
+        left,
+        right,
+        rows,
+        moved,
+        len(rows) - len(moved),
+        changed=len(moved) - one_side,
+        one_side=one_side,
+        neither=pool - len(rows),
+        pool=pool,
+    )
 
 
 def comparable_runs(*, run: MatchRun) -> QuerySet[MatchRun]:

@@ -430,7 +430,7 @@ def _placement_sheet(
         yield ["合计", f"{len(placed)} 人", None, None, None, seats, None, total]
         yield [
             f"求解状态：{status}。总分 {_score(assignment.total)}，"
-            f"逐岗贪心基线 {_score(assignment.greedy_total)}。"
+            f"逐岗择优（不统筹）的总分 {_score(assignment.greedy_total)}。"
         ]
         if assignment.reason:
             yield [assignment.reason]
