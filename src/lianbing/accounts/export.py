@@ -9,6 +9,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from lianbing.xlsx.cell_text import safe_cell
+from lianbing.xlsx.printing import print_setup
 
 from .models import AuditAction, AuditEvent, AuditResult
 
@@ -33,6 +34,7 @@ def audit_workbook(events: Iterable[AuditEvent]) -> bytes:
     results = dict(AuditResult.choices)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("审计日志")
+    print_setup(sheet, title="审计日志", columns=len(HEADERS))
     sheet.append(list(HEADERS))
     for e in events:
         row = (

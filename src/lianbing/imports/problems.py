@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from lianbing.xlsx.cell_text import safe_cell
+from lianbing.xlsx.printing import print_setup
 from lianbing.xlsx.problems import CellProblem
 
 from .models import ImportJob
@@ -37,6 +38,8 @@ def import_problems_workbook(job: ImportJob) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = _("问题清单")
+    # Six columns, but the last is wide: landscape.
+    print_setup(sheet, title=f"{job} · {sheet.title}", columns=6, landscape=True)
     sheet.append([_("序号"), _("工作表"), _("行"), _("列"), _("值"), _("问题与修改办法")])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -55,6 +58,7 @@ def import_problems_workbook(job: ImportJob) -> bytes:
         sheet.column_dimensions[column].width = width
     if job.warnings:
         notes = workbook.create_sheet(_("提示"))
+        print_setup(notes, title=f"{job} · {notes.title}", columns=1)
         notes.append([_("提示（不影响导入）")])
         for text in job.warnings:
             notes.append([safe_cell(text)])

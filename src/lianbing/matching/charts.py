@@ -48,6 +48,11 @@ def _category_label(code: str) -> str:
     return taxonomy.category(code).label
 
 
+#: Pixels per character of an 11 px CJK label, and the gap between node and label.
+SANKEY_CHAR_WIDTH = 12
+SANKEY_LABEL_GAP = 16
+
+
 def category_unit_sankey(placements: Iterable[RunPlacement]) -> dict[str, Any]:
     """Sankey: origin category of the placed cadres -> host unit of their posts."""
     flows = Counter((_category_label(p.cadre.category), p.post.unit.name) for p in placements)
@@ -65,6 +70,9 @@ def category_unit_sankey(placements: Iterable[RunPlacement]) -> dict[str, Any]:
                     {"source": c, "target": u, "value": n} for (c, u), n in sorted(flows.items())
                 ],
                 "label": {"fontSize": 11},
+                # The unit names are written to the right of the last column of
+                # nodes: leave them room, else a long name is cut at the edge.
+                "right": SANKEY_LABEL_GAP + SANKEY_CHAR_WIDTH * max(map(len, units), default=0),
             }
         ],
     }

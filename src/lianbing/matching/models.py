@@ -450,6 +450,11 @@ EXPORT_STATUS_CHOICES = JobStatus.choices_for(
 )
 
 
+#: Ends the file name of a workbook written once its run was finalised: it has the
+#: 练兵安排 sheet, and makes any workbook of the run written before it stale.
+FINAL_EXPORT_SUFFIX = "-final.xlsx"
+
+
 class MatchExport(models.Model):
     """An Excel workbook of a run in the layout of ``lianbing match``, written in the background."""
 
@@ -487,6 +492,26 @@ class MatchExport(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+    @property
+    def is_final(self) -> bool:
+        """Written after the run was finalised (定稿), with its secondments."""
+        return self.file_name.endswith(FINAL_EXPORT_SUFFIX)
+
+    @property
+    def is_stale(self) -> bool:
+        """Written before the run was finalised, which it has been since."""
+        return (
+            self.status == JobStatus.DONE
+            and not self.is_final
+            and self.run.finalised_at is not None
+        )
+
+    @property
+    def download_name(self) -> str:
+        """The name the browser saves the workbook as; a finalised run's says 定稿."""
+        name = _("干部选配平衡表-方案%(run)s") % {"run": self.run_id}
+        return f"{name}-{_('定稿')}.xlsx" if self.is_final else f"{name}.xlsx"
 
     @property
     def retention_days(self) -> int:

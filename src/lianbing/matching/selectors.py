@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -179,7 +179,7 @@ def match_run_status(*, run_id: int) -> MatchRun:
 
 
 def match_export_list(*, run: MatchRun) -> list[MatchExport]:
-    return list(run.exports.select_related("created_by")[:5])
+    return list(run.exports.select_related("created_by", "run")[:5])
 
 
 @dataclass(frozen=True)
@@ -222,6 +222,8 @@ class CandidateCell:
     recommended: bool
     total: str
     parts: str
+    #: The decision in force on this pair, "" if none: 指定配置 or 排除配对.
+    decision: str = ""
 
     @classmethod
     def of(cls, c: RunCandidate) -> CandidateCell:
@@ -240,6 +242,9 @@ class CandidateCell:
 class BalanceRow:
     post: Post
     candidates: list[CandidateCell] = field(default_factory=list)
+    #: Cadres pinned to / forbidden from this post by a decision in force, by name.
+    pinned: list[str] = field(default_factory=list)
+    forbidden: list[str] = field(default_factory=list)
 
     @property
     def recommended(self) -> list[CandidateCell]:
@@ -293,11 +298,18 @@ def balance_table(*, run: MatchRun, unit_id: int | None = None, category: str = 
         Unit.objects.filter(pk__in=run.posts.values("unit_id")).order_by("kind", "name")
     )
     decisions = list(
-        run.decisions.only(
-            "kind", "cadre_id", "post_id", "applied_at", "withdrawn_at", "withdrawal_applied_at"
+        run.decisions.select_related("cadre").only(
+            "kind",
+            "cadre_id",
+            "cadre__name",
+            "post_id",
+            "applied_at",
+            "withdrawn_at",
+            "withdrawal_applied_at",
         )
     )
     active = [d for d in decisions if d.withdrawn_at is None]
+    _mark_decisions(rows, active)
     return BalanceTable(
         run=run,
         rows=list(rows.values()),
@@ -311,6 +323,31 @@ def balance_table(*, run: MatchRun, unit_id: int | None = None, category: str = 
         excluded={d.cadre_id for d in active if d.kind == DecisionKind.EXCLUDE},
         reoptimisation=run.reoptimisations.filter(status__in=ACTIVE).first(),
     )
+
+
+def _mark_decisions(rows: dict[int, BalanceRow], active: list[Decision]) -> None:
+    """Mark the rows and candidates a pin or a forbid in force applies to.
+
+    The department must see at a glance which rows it has decided on, not only
+    in the pair panel; a forbidden cadre is usually no longer listed, so the row
+    names them.
+    """
+    marks: dict[tuple[int, int], str] = {}
+    for d in active:
+        row = rows.get(d.post_id or 0)
+        if row is None or d.kind not in (DecisionKind.PIN, DecisionKind.FORBID):
+            continue
+        (row.pinned if d.kind == DecisionKind.PIN else row.forbidden).append(d.cadre.name)
+        marks[(d.cadre_id, row.post.pk)] = str(d.get_kind_display())
+    if not marks:
+        return
+    for row in rows.values():
+        row.candidates = [
+            replace(c, decision=marks[(c.cadre_id, row.post.pk)])
+            if (c.cadre_id, row.post.pk) in marks
+            else c
+            for c in row.candidates
+        ]
 
 
 # --------------------------------------------------------------------- pair detail
@@ -546,6 +583,12 @@ class RunComparison:
     rows: list[CompareRow]
     moved: list[CompareRow]
     same: int
+    #: Of ``moved``: placed in both runs on different posts, and placed in one run only.
+    changed: int = 0
+    one_side: int = 0
+    #: Cadres in either run's pool placed in neither, so that the counts add up to the pool.
+    neither: int = 0
+    pool: int = 0
 
 
 def run_compare(*, left: MatchRun, right: MatchRun) -> RunComparison:
@@ -564,7 +607,22 @@ def run_compare(*, left: MatchRun, right: MatchRun) -> RunComparison:
         key=lambda r: r.cadre_code,
     )
     moved = [r for r in rows if r.moved]
-    return RunComparison(left, right, rows, moved, len(rows) - len(moved))
+    one_side = sum(1 for r in moved if not (r.left and r.right))
+    pool = len(
+        set(left.cadres.values_list("pk", flat=True))
+        | set(right.cadres.values_list("pk", flat=True))
+    )
+    return RunComparison(
+        left,
+        right,
+        rows,
+        moved,
+        len(rows) - len(moved),
+        changed=len(moved) - one_side,
+        one_side=one_side,
+        neither=pool - len(rows),
+        pool=pool,
+    )
 
 
 def comparable_runs(*, run: MatchRun) -> QuerySet[MatchRun]:

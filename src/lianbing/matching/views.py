@@ -426,6 +426,4 @@ def export_download(request: HttpRequest, export_id: int) -> FileResponse:
     path = export_files.export_directory() / export.file_name
     if not path.is_file():
         raise Http404(_("文件已不存在，请重新导出"))
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=f"干部选配平衡表-方案{export.run_id}.xlsx"
-    )
+    return FileResponse(path.open("rb"), as_attachment=True, filename=export.download_name)

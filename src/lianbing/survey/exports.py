@@ -10,12 +10,16 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lianbing.xlsx.cell_text import safe_cell
+from lianbing.xlsx.printing import print_setup
 
 from .selectors import GapReport
 
 
-def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[object]]) -> Worksheet:
+def _sheet(
+    book: Workbook, title: str, header: list[str], rows: list[list[object]], *, heading: str
+) -> Worksheet:
     sheet = book.create_sheet(title)
+    print_setup(sheet, title=f"{heading} · {title}", columns=len(header))
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -38,6 +42,7 @@ def gap_workbook(report: GapReport) -> bytes:
     book = Workbook()
     book.remove(book.worksheets[0])
     labels = [t.label for t in report.categories]
+    heading = str(report.survey_round)
     _sheet(
         book,
         "缺口热力表",
@@ -51,6 +56,7 @@ def gap_workbook(report: GapReport) -> bytes:
             ]
             for unit, cells in report.rows()
         ],
+        heading=heading,
     )
     _sheet(
         book,
@@ -88,6 +94,7 @@ def gap_workbook(report: GapReport) -> bytes:
             ]
             for rank, (g, demand) in enumerate(report.unmet(), start=1)
         ],
+        heading=heading,
     )
     _sheet(
         book,
@@ -106,6 +113,7 @@ def gap_workbook(report: GapReport) -> bytes:
             [c.unit, c.label, c.demand, c.own, c.pool, c.unmet, _percent(c.gap), c.candidates]
             for c in analysis.by_tag
         ],
+        heading=heading,
     )
     _sheet(
         book,
@@ -135,6 +143,7 @@ def gap_workbook(report: GapReport) -> bytes:
             ]
             for g in analysis.needs
         ],
+        heading=heading,
     )
     buffer = io.BytesIO()
     book.save(buffer)

@@ -172,7 +172,7 @@ def _summary(result: pipeline.MatchResult, out: TextIO) -> None:
     out.write(
         f"共配置 {placed} 名干部，名额 {int(result.seats.sum())} 个；"
         f"总分 {result.assignment.total:.2f}（{state}），"
-        f"逐岗贪心基线 {result.assignment.greedy_total:.2f}。"
+        f"逐岗择优（不统筹）的总分 {result.assignment.greedy_total:.2f}。"
         "用 -o 输出平衡表，或用 --json 输出完整结果。\n"
     )
 

@@ -11,7 +11,14 @@ The workbook has four sheets:
   keeps its best pairs, the same number for every post, and a note at the top
   of the sheet says so;
 * ``未配置``: the cadres and the posts with seats left over, one table, each
-  row with the reason.
+  row with the reason;
+* ``研判决定`` (when the caller passes the run's decisions): every review
+  decision with its reason, who made it and whether it was withdrawn;
+* ``练兵安排`` (once the run is finalised): the secondments, with mentor,
+  start date and duration.
+
+A pinned post's 说明 on the balance sheet says who was pinned and why, since
+the scores alone do not explain that placement.
 
 openpyxl's write-only mode writes the styled parts (notes, header rows, frozen
 panes, widths); the data rows are appended by :mod:`bulk_rows`, which is about
@@ -20,7 +27,9 @@ twenty times faster.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import datetime
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -35,6 +44,7 @@ from lianbing.engine import scoring, taxonomy
 from lianbing.engine.pipeline import MatchResult
 from lianbing.xlsx.bulk_rows import ROW, BulkRows, cells_xml, number_cells, row_xml
 from lianbing.xlsx.cell_text import safe_cell
+from lianbing.xlsx.printing import print_setup
 from lianbing.xlsx.saving import save_workbook
 from lianbing.xlsx.templates import header_cells
 
@@ -42,6 +52,8 @@ BALANCE_TITLE: Final[str] = "干部选配平衡表"
 PLACEMENT_TITLE: Final[str] = "配置方案"
 DETAIL_TITLE: Final[str] = "评分明细"
 LEFTOVER_TITLE: Final[str] = "未配置"
+DECISIONS_TITLE: Final[str] = "研判决定"
+SECONDMENTS_TITLE: Final[str] = "练兵安排"
 SHEET_TITLES: Final[tuple[str, ...]] = (
     BALANCE_TITLE,
     PLACEMENT_TITLE,
@@ -100,6 +112,28 @@ LEFTOVER_HEADERS: Final[tuple[str, ...]] = (
     "空缺",
     "原因",
 )
+DECISION_HEADERS: Final[tuple[str, ...]] = (
+    "决定",
+    "干部编号",
+    "姓名",
+    "岗位编号",
+    "岗位名称",
+    "单位",
+    "理由",
+    "决定人",
+    "决定时间",
+    "撤销",
+)
+SECONDMENT_HEADERS: Final[tuple[str, ...]] = (
+    "干部编号",
+    "姓名",
+    "岗位编号",
+    "岗位名称",
+    "单位",
+    "导师",
+    "开始",
+    "期限（月）",
+)
 CADRE_KIND: Final[str] = "干部"
 POST_KIND: Final[str] = "岗位"
 
@@ -108,6 +142,37 @@ Progress = Callable[[str], None]
 
 def _silent(_: str) -> None:
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionLine:
+    """One review decision as the 研判决定 sheet shows it (the caller formats it)."""
+
+    kind: str
+    cadre_id: str
+    cadre_name: str
+    post_id: str
+    post_name: str
+    unit: str
+    reason: str
+    decided_by: str
+    decided_at: str
+    #: "" while in force, else who withdrew it, when and why.
+    withdrawn: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SecondmentLine:
+    """One secondment (练兵安排) of a finalised run."""
+
+    cadre_id: str
+    cadre_name: str
+    post_id: str
+    post_name: str
+    unit: str
+    mentor: str
+    started_on: datetime.date
+    duration_months: int
 
 
 # ------------------------------------------------------------------- reasons
@@ -212,27 +277,58 @@ def match_json(result: MatchResult) -> dict[str, Any]:
 
 
 def write_match_workbook(
-    result: MatchResult, path: Path | str, *, progress: Progress = _silent, private: bool = False
+    result: MatchResult,
+    path: Path | str,
+    *,
+    progress: Progress = _silent,
+    private: bool = False,
+    decisions: Sequence[DecisionLine] | None = None,
+    secondments: Sequence[SecondmentLine] | None = None,
+    post_notes: Mapping[str, str] | None = None,
+    title: str = "",
 ) -> Path:
-    """Write the four-sheet result workbook to ``path`` (atomically); return the path.
+    """Write the result workbook to ``path`` (atomically); return the path.
 
     ``private`` makes the file owner-only (0600) whatever the umask.
+    ``decisions`` adds the 研判决定 sheet, ``secondments`` (a finalised run)
+    the 练兵安排 sheet; ``post_notes`` (by post id) go in the balance sheet's 说明.
+    ``title`` (the program and the run) heads every printed page with the sheet's name.
     """
     workbook = Workbook(write_only=True)
     reason_text = _ReasonTexts(result)
     bulk: dict[str, BulkRows] = {}
     progress(f"写出：{BALANCE_TITLE}")
-    bulk[BALANCE_TITLE] = _balance_sheet(workbook, result, reason_text)
+    bulk[BALANCE_TITLE] = _balance_sheet(workbook, title, result, reason_text, post_notes or {})
     progress(f"写出：{PLACEMENT_TITLE}")
-    bulk[PLACEMENT_TITLE] = _placement_sheet(workbook, result, reason_text)
+    bulk[PLACEMENT_TITLE] = _placement_sheet(workbook, title, result, reason_text)
     progress(f"写出：{DETAIL_TITLE}")
-    bulk[DETAIL_TITLE] = _detail_sheet(workbook, result)
+    bulk[DETAIL_TITLE] = _detail_sheet(workbook, title, result)
     progress(f"写出：{LEFTOVER_TITLE}")
-    bulk[LEFTOVER_TITLE] = _leftover_sheet(workbook, result)
+    bulk[LEFTOVER_TITLE] = _leftover_sheet(workbook, title, result)
+    if decisions is not None:
+        progress(f"写出：{DECISIONS_TITLE}")
+        bulk[DECISIONS_TITLE] = _decisions_sheet(workbook, title, decisions)
+    if secondments is not None:
+        progress(f"写出：{SECONDMENTS_TITLE}")
+        bulk[SECONDMENTS_TITLE] = _secondments_sheet(workbook, title, secondments)
     return save_workbook(workbook, path, bulk=bulk, private=private)
 
 
-def _set_widths(sheet: Any, widths: Sequence[int]) -> None:
+#: The rows each sheet repeats on every printed page: its note (if any) and headings.
+_HEADER_ROWS: Final[dict[str, tuple[int, int]]] = {
+    DETAIL_TITLE: (1, 2),
+    LEFTOVER_TITLE: (1, 2),
+}
+
+
+def _lay_out(sheet: Any, heading: str, widths: Sequence[int]) -> None:
+    """Column widths and the print setup, both written before the sheet's first row."""
+    print_setup(
+        sheet,
+        title=f"{heading} · {sheet.title}" if heading else sheet.title,
+        columns=len(widths),
+        header_rows=_HEADER_ROWS.get(sheet.title, (1, 1)),
+    )
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
@@ -256,7 +352,13 @@ def _who(result: MatchResult, cadre: int) -> str:
     return f"{profile.name}（{profile.id}）"
 
 
-def _balance_sheet(workbook: Workbook, result: MatchResult, reason_text: _ReasonTexts) -> BulkRows:
+def _balance_sheet(
+    workbook: Workbook,
+    heading: str,
+    result: MatchResult,
+    reason_text: _ReasonTexts,
+    post_notes: Mapping[str, str],
+) -> BulkRows:
     sheet = workbook.create_sheet(BALANCE_TITLE)
     candidates = result.shortlist.candidates
     width = max([result.params.per_post, *(len(c) for c in candidates)])
@@ -264,7 +366,7 @@ def _balance_sheet(workbook: Workbook, result: MatchResult, reason_text: _Reason
     for k in range(1, width + 1):
         headers += [f"候选人{k}{field}" for field in BALANCE_CANDIDATE_FIELDS]
     headers += BALANCE_TAIL_HEADERS
-    _set_widths(sheet, [10, 18, 14, 10, 6, *([8, 9, 7, 40] * width), 20, 30])
+    _lay_out(sheet, heading, [10, 18, 14, 10, 6, *([8, 9, 7, 40] * width), 20, 30])
     sheet.freeze_panes = "C2"
     sheet.append(header_cells(sheet, headers))
     total = result.scores.total
@@ -287,17 +389,18 @@ def _balance_sheet(workbook: Workbook, result: MatchResult, reason_text: _Reason
                 else:
                     row += [None, None, None, None]
             row.append("、".join(_who(result, i) for i in result.cadres_on(j)) or None)
-            row.append(shortfall.get(j))
+            notes = [text for text in (post_notes.get(post.id), shortfall.get(j)) if text]
+            row.append(REASON_JOINER.join(notes) or None)
             yield row
 
     return _plain_rows(rows(), first_row=2)
 
 
 def _placement_sheet(
-    workbook: Workbook, result: MatchResult, reason_text: _ReasonTexts
+    workbook: Workbook, heading: str, result: MatchResult, reason_text: _ReasonTexts
 ) -> BulkRows:
     sheet = workbook.create_sheet(PLACEMENT_TITLE)
-    _set_widths(sheet, [10, 10, 16, 10, 10, 18, 14, 9, 9, 9, 9, 60])
+    _lay_out(sheet, heading, [10, 10, 16, 10, 10, 18, 14, 9, 9, 9, 9, 60])
     sheet.freeze_panes = "C2"
     sheet.append(header_cells(sheet, PLACEMENT_HEADERS))
     m = result.scores
@@ -327,7 +430,7 @@ def _placement_sheet(
         yield ["合计", f"{len(placed)} 人", None, None, None, seats, None, total]
         yield [
             f"求解状态：{status}。总分 {_score(assignment.total)}，"
-            f"逐岗贪心基线 {_score(assignment.greedy_total)}。"
+            f"逐岗择优（不统筹）的总分 {_score(assignment.greedy_total)}。"
         ]
         if assignment.reason:
             yield [assignment.reason]
@@ -363,9 +466,9 @@ def _detail_selection(result: MatchResult) -> tuple[NDArray[np.int64], NDArray[n
     return cadres.astype(np.int64), posts.astype(np.int64), cap
 
 
-def _detail_sheet(workbook: Workbook, result: MatchResult) -> BulkRows:
+def _detail_sheet(workbook: Workbook, heading: str, result: MatchResult) -> BulkRows:
     sheet = workbook.create_sheet(DETAIL_TITLE)
-    _set_widths(sheet, [10, 18, 14, 10, 10, 16, 9, 9, 9, 9, 8])
+    _lay_out(sheet, heading, [10, 18, 14, 10, 10, 16, 9, 9, 9, 9, 8])
     sheet.freeze_panes = "A3"
     cadre_idx, post_idx, cap = _detail_selection(result)
     n_allowed = int(np.count_nonzero(result.scores.allowed))
@@ -435,9 +538,9 @@ def _cadre_leftover_reasons(result: MatchResult, cadres: NDArray[np.int64]) -> l
     return texts
 
 
-def _leftover_sheet(workbook: Workbook, result: MatchResult) -> BulkRows:
+def _leftover_sheet(workbook: Workbook, heading: str, result: MatchResult) -> BulkRows:
     sheet = workbook.create_sheet(LEFTOVER_TITLE)
-    _set_widths(sheet, [6, 10, 18, 16, 10, 6, 6, 50])
+    _lay_out(sheet, heading, [6, 10, 18, 16, 10, 6, 6, 50])
     sheet.freeze_panes = "A3"
     unplaced = result.unplaced_cadres()
     open_seats = result.open_seats()
@@ -477,3 +580,51 @@ def _leftover_sheet(workbook: Workbook, result: MatchResult) -> BulkRows:
             ]
 
     return _plain_rows(rows(), first_row=3)
+
+
+def _decisions_sheet(
+    workbook: Workbook, heading: str, decisions: Sequence[DecisionLine]
+) -> BulkRows:
+    sheet = workbook.create_sheet(DECISIONS_TITLE)
+    _lay_out(sheet, heading, [10, 10, 10, 10, 18, 14, 40, 10, 16, 40])
+    sheet.freeze_panes = "A2"
+    sheet.append(header_cells(sheet, DECISION_HEADERS))
+    rows = (
+        [
+            d.kind,
+            d.cadre_id,
+            d.cadre_name,
+            d.post_id or None,
+            d.post_name or None,
+            d.unit or None,
+            d.reason,
+            d.decided_by,
+            d.decided_at,
+            d.withdrawn or None,
+        ]
+        for d in decisions
+    )
+    return _plain_rows(rows, first_row=2)
+
+
+def _secondments_sheet(
+    workbook: Workbook, heading: str, secondments: Sequence[SecondmentLine]
+) -> BulkRows:
+    sheet = workbook.create_sheet(SECONDMENTS_TITLE)
+    _lay_out(sheet, heading, [10, 10, 10, 18, 14, 10, 12, 10])
+    sheet.freeze_panes = "A2"
+    sheet.append(header_cells(sheet, SECONDMENT_HEADERS))
+    rows = (
+        [
+            s.cadre_id,
+            s.cadre_name,
+            s.post_id,
+            s.post_name,
+            s.unit,
+            s.mentor,
+            s.started_on.isoformat(),
+            s.duration_months,
+        ]
+        for s in secondments
+    )
+    return _plain_rows(rows, first_row=2)

@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from lianbing.engine.profiles import CadreProfile, PostProfile
 from lianbing.xlsx.cell_text import safe_cell
 from lianbing.xlsx.columns import CADRES, POSTS, Column, SheetSpec, sheet_spec
+from lianbing.xlsx.printing import print_setup
 from lianbing.xlsx.saving import save_workbook
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def write_posts(profiles: Iterable[PostProfile], path: Path | str) -> Path:
 def _write(spec: SheetSpec[P], profiles: Iterable[P], path: Path | str) -> Path:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(spec.title)
+    print_setup(sheet, title=spec.title, columns=len(spec.columns))
     _prepare_data_sheet(sheet, spec)
     for profile in profiles:
         sheet.append([safe_cell(value) for value in spec.cells(profile)])

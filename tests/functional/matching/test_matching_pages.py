@@ -81,7 +81,7 @@ def test_submitting_the_form_runs_the_match_and_shows_the_result(staff: Client) 
     assert run.title == "初稿"
     page = response.content.decode()
     assert "初稿" in page
-    assert "逐岗贪心基线" in page
+    assert "逐岗择优（不统筹）的总分" in page
     assert 'data-testid="run-total"' in page
 
 
@@ -277,8 +277,8 @@ def test_two_runs_are_compared_side_by_side(staff: Client, run: MatchRun) -> Non
 
     page = response.content.decode()
     assert "方案对比" in page
-    assert "人配置不同" in page
-    assert "贪心基线" in page
+    assert "人在两个方案中岗位不同" in page
+    assert "逐岗择优（不统筹）" in page
 
 
 def test_the_charts_page_has_the_sankey_the_matrix_and_two_histograms(

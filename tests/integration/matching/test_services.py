@@ -214,14 +214,14 @@ def test_a_second_finalised_run_must_supersede_the_first_with_a_reason(user: Any
     )
 
 
-def test_the_export_has_the_four_sheets_of_lianbing_match_with_the_placement(user: Any) -> None:
+def test_the_export_has_the_four_sheets_of_lianbing_match_and_the_decisions(user: Any) -> None:
     run = factories.match_run(user, cadres=4)
 
     export = match_export_create(run=run, created_by=user)
 
     assert export.status == "done"
     book = openpyxl.load_workbook(export_directory() / export.file_name, read_only=True)
-    assert book.sheetnames == ["干部选配平衡表", "配置方案", "评分明细", "未配置"]
+    assert book.sheetnames == ["干部选配平衡表", "配置方案", "评分明细", "未配置", "研判决定"]
     rows = [r for r in book["配置方案"].iter_rows(min_row=2, values_only=True) if len(r) > 1]
     placed_names = {r[1] for r in rows if str(r[0] or "").startswith("MC")}
     assert placed_names == set(run.placements.values_list("cadre__name", flat=True))

@@ -95,7 +95,7 @@ def decision_record(
             raise DecisionError(
                 _(
                     "岗位“%(post)s”只有 %(seats)s 个名额，已指定“%(pinned)s”，"
-                    "不能再指定。如需换人，请新建方案。"
+                    "不能再指定。如需换人，请先撤销已有的指定（在其配对说明或方案概况的研判决定中填写理由后撤销），再指定新人选。"
                 )
                 % {"post": post.name, "seats": seats, "pinned": "、".join(on_post)}
             )
