@@ -98,7 +98,7 @@ class MatchRun(BackgroundWork):
     )
 
     total = models.FloatField(_("总分"), null=True, blank=True)
-    greedy_total = models.FloatField(_("逐岗贪心基线总分"), null=True, blank=True)
+    greedy_total = models.FloatField(_("逐岗择优（不统筹）总分"), null=True, blank=True)
     optimal = models.BooleanField(_("已证明最优"), default=False)
     solver_status = models.CharField(_("求解状态"), max_length=20, blank=True)
     solver_reason = models.TextField(_("求解说明"), blank=True)
