@@ -149,6 +149,7 @@ class MatchResult:
             constraints=side_constraints(self.cadres, self.categories, self.params)
             if self.params.objective == "total"
             else None,
+            objective=self.params.objective,
         )
 
     @cached_property

@@ -4,8 +4,10 @@ For a run, each weight is moved by -20% and +20% in turn (the others kept,
 then all normalised) and, last, fit alone is used (以事择人 only). Each time
 the totals are recomputed on the same footing, tiers and rules
 (:func:`scoring.retotal`) and the placement is re-solved with the run's
-seats, allowed pairs, pins and side constraints; the number of cadres whose
-post changes is reported. Seven solves: meant for city-scale runs on demand.
+seats, allowed pairs, pins and side constraints, by the run's own rule
+(``objective``: the largest total, or the stable placement of
+:mod:`stability`); the number of cadres whose post changes is reported.
+Seven solves: meant for city-scale runs on demand.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from lianbing.engine import assignment, scoring
+from lianbing.engine import assignment, scoring, stability
 
 #: Relative move of one weight.
 STEP: Final[float] = 0.2
@@ -45,19 +47,27 @@ def changed_placements(
     allowed: NDArray[np.bool_] | None = None,
     pinned: Sequence[tuple[int, int]] = (),
     constraints: assignment.Constraints | None = None,
+    objective: str = "total",
 ) -> dict[str, int]:
     """Per variant of :func:`variants`, how many cadres' posts differ from ``post_of``.
 
-    A variant whose solve finds no placement counts every cadre as changed.
+    ``objective`` is the rule that made ``post_of``: ``"total"`` (the largest
+    total, under ``constraints``) or ``"stable"`` (the stable placement, which
+    takes no side constraints). A variant whose solve finds no placement
+    counts every cadre as changed.
     """
     mask = matrix.allowed if allowed is None else allowed
     out: dict[str, int] = {}
     for name, variant in variants(weights).items():
         total = scoring.retotal(matrix, variant, bonus)
+        if objective == "stable":
+            moved = stability.stable_placement(total, seats, mask, pinned)
+            out[name] = int(np.count_nonzero(moved != post_of))
+            continue
         solved = assignment.solve(
             total, seats=seats, allowed=mask, pinned=pinned, constraints=constraints
         )
-        if solved.status in ("optimal", "feasible"):
+        if solved.status.has_solution:
             out[name] = int(np.count_nonzero(solved.post_of != post_of))
         else:
             out[name] = len(post_of)

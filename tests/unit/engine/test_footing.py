@@ -197,3 +197,29 @@ def test_the_strongest_matches_stay_apart_on_the_common_scale() -> None:
     assert scaled.min() > 0
     assert scaled.max() < 100
     assert scaled[-1] > scaled[-2] > scaled[0]
+
+
+def _greedy_stable(total: np.ndarray, seats: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Pairs taken in descending score order: the stable placement, by a plain loop."""
+    post_of = np.full(total.shape[0], -1)
+    free = seats.copy()
+    for flat in np.argsort(-total, axis=None, kind="stable"):
+        i, j = divmod(int(flat), total.shape[1])
+        if allowed[i, j] and post_of[i] < 0 and free[j] > 0:
+            post_of[i], free[j] = j, free[j] - 1
+    return post_of
+
+
+def test_a_stable_run_is_asked_how_its_own_stable_placement_moves() -> None:
+    params = pipeline.MatchParams(objective="stable")
+    result = pipeline.run(placement_cases.cadres(), placement_cases.posts(), params)
+    fit_only = scoring.retotal(
+        result.scores,
+        scoring.Weights(fit=1.0, development=0.0, complement=0.0),
+        scoring.preference_bonus(result.cadres, result.posts, params.preference_bonus),
+    )
+
+    changed = result.sensitivity["fit_only"]
+
+    expected = _greedy_stable(fit_only, result.seats, result.scores.allowed)
+    assert changed == int(np.count_nonzero(expected != result.assignment.post_of))

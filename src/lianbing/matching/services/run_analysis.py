@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from lianbing.engine import pipeline, scoring, sensitivity, stability
+from lianbing.engine import pipeline, stability
 
 #: Blocking pairs kept on the run, highest score first (the engine costs as many).
 KEPT_BLOCKING_PAIRS = pipeline.COSTED_BLOCKING_PAIRS
@@ -27,23 +27,6 @@ KEPT_BLOCKING_PAIRS = pipeline.COSTED_BLOCKING_PAIRS
 def _placement_total(total: NDArray[np.float32], post_of: NDArray[np.int64]) -> float:
     placed = np.flatnonzero(post_of >= 0)
     return float(total[placed, post_of[placed]].astype(np.float64).sum())
-
-
-def _stable_sensitivity(result: pipeline.MatchResult) -> dict[str, int]:
-    """Per weight variant, placements of the stable placement that change.
-
-    ``MatchResult.sensitivity`` re-solves for the largest total, which is the
-    question of a 总分最优 run; a 稳定优先 run is asked the same of its own
-    placement rule, on the same footing and the same variants.
-    """
-    m = result.scores
-    bonus = scoring.preference_bonus(result.cadres, result.posts, result.params.preference_bonus)
-    changed: dict[str, int] = {}
-    for name, weights in sensitivity.variants(result.params.weights).items():
-        totals = scoring.retotal(m, weights, bonus)
-        moved = stability.stable_placement(totals, result.seats, m.allowed, result.pinned)
-        changed[name] = int(np.count_nonzero(moved != result.assignment.post_of))
-    return changed
 
 
 def _post_label(result: pipeline.MatchResult, j: int) -> str:
@@ -122,7 +105,7 @@ def run_analysis(
     return {
         "objective": result.params.objective,
         "effective_weights": result.effective_weights,
-        "sensitivity": _stable_sensitivity(result) if stable else result.sensitivity,
+        "sensitivity": result.sensitivity,
         "placed": int(np.count_nonzero(post_of >= 0)),
         "blocking_count": count,
         "blocking_pairs": pairs,
