@@ -234,3 +234,28 @@ def test_the_sidebar_offers_the_import_page_to_staff(staff: Client) -> None:
 
     assert "导入名册" in page
     assert reverse("imports:import_list") in page
+
+
+def test_the_program_select_appears_once_so_choosing_a_new_program_imports_into_it(
+    staff: Client, tmp_path: Path
+) -> None:
+    factories.program()
+    path = cadres_book(tmp_path / "c.xlsx", [cadre_row()])
+
+    page = staff.get(reverse("imports:import_list")).content.decode()
+    response = staff.post(
+        reverse("imports:import_list"),
+        {
+            "file": _file(path),
+            "program": "",
+            "new_program_name": "第二批",
+            "new_program_started_on": "2027-03-01",
+            "new_program_ended_on": "2028-02-28",
+        },
+        follow=True,
+    )
+
+    assert page.count('id="id_program"') == 1
+    assert page.count('name="program"') == 1
+    assert 'data-testid="import-done"' in response.content.decode()
+    assert Program.objects.get(name="第二批").cadres.count() == 1
