@@ -11,7 +11,6 @@ from lianbing.demand.models import Program
 
 from .check import NewProgram
 
-
 NEW_PROGRAM_FIELDS = ("new_program_name", "new_program_started_on", "new_program_ended_on")
 
 

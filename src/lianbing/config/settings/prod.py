@@ -88,8 +88,12 @@ SECURE_HSTS_PRELOAD = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": LOGGING["filters"],  # noqa: F405
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    # Refused sign-ins and lockouts go to the log as well as the audit trail.
-    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        **LOGGING["loggers"],  # noqa: F405
+        # Refused sign-ins and lockouts go to the log as well as the audit trail.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
