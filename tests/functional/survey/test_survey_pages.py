@@ -387,3 +387,31 @@ def test_the_gap_overview_queries_do_not_grow_with_the_demands(
         response = staff.get(reverse("survey:gap_overview"), {"round": survey_round.pk})
 
     assert response.status_code == 200
+
+
+def test_the_gap_overview_opens_on_the_latest_round_with_demands_not_an_empty_one(
+    staff: Client, survey_round: SurveyRound, town: factories.Unit
+) -> None:
+    factories.demand(round_=survey_round, host=town, title="急需岗")
+    later = factories.survey_round(
+        "补充调研", deadline_at=timezone.now() + datetime.timedelta(days=60)
+    )
+
+    opened = staff.get(reverse("survey:gap_overview")).content.decode()
+    empty = staff.get(reverse("survey:gap_overview"), {"round": later.pk}).content.decode()
+
+    assert "2026年人才缺口调研</span>" in opened
+    assert "急需岗" in opened
+    assert "本轮尚无已提交的需求" in empty
+    assert "所有已提交的需求都能" not in empty
+
+
+def test_the_gap_heatmap_shows_percent_signs_and_a_legend_of_its_colours(
+    staff: Client, survey_round: SurveyRound, town: factories.Unit
+) -> None:
+    factories.demand(round_=survey_round, host=town, title="急需岗")
+
+    body = staff.get(reverse("survey:gap_overview")).content.decode()
+
+    assert '"formatter": "{@[2]}%"' in body
+    assert "绿色 0% 表示需求名额都能满足" in body
