@@ -27,6 +27,11 @@ from pathlib import Path
 DEV_SETTINGS = "lianbing.config.settings.dev"
 PROD_SETTINGS = "lianbing.config.settings.prod"
 ADMIN_USERNAME = "admin"
+#: The demo's accounts may sign in at once; docs/guide/README.md says the same.
+DEMO_PASSWORD_NOTE = (
+    "演示账号首次登录不要求修改密码（它们只在演示用的内置数据库中）；"
+    "正式环境新建的账号首次登录须先修改密码。"
+)
 
 #: The demo restarts a dead worker after this many seconds, doubling (up to the
 #: maximum) while it keeps dying within ``_STEADY_SECONDS`` of its start.
@@ -51,8 +56,10 @@ def _ensure_admin() -> str | None:
     if user_model.objects.filter(username=ADMIN_USERNAME).exists():
         return None
     password = secrets.token_urlsafe(12)
+    # A superuser outside 三员分立, for installing and emergencies: named so,
+    # not "系统管理员", which is one of the three separated roles.
     user_model.objects.create_superuser(
-        username=ADMIN_USERNAME, email="", password=password, first_name="系统管理员"
+        username=ADMIN_USERNAME, email="", password=password, first_name="安装管理员"
     )
     return password
 
@@ -77,8 +84,12 @@ def prepare_demo() -> None:
         print(f"演示数据已存在（{result.program.name}），未做改动。")
     password = _ensure_admin()
     if password:
-        print(f"已创建管理员账号：用户名 {ADMIN_USERNAME}，密码 {password}")
+        print(f"已创建安装管理员账号：用户名 {ADMIN_USERNAME}，密码 {password}")
         print("请妥善保存此密码；它只显示这一次。")
+        print(
+            "安装管理员是超级用户，只用于安装、初始设置和应急，不受三员分立约束；"
+            "日常工作请用下列各角色账号。"
+        )
     else:
         print(
             f"管理员账号 {ADMIN_USERNAME} 已存在。"
@@ -100,6 +111,7 @@ def _print_demo_accounts() -> None:
     if demo.password:
         created = "、".join(a.username for a in demo.accounts if a.created)
         print(f"以上新建账号（{created}）的共同密码：{demo.password}，只显示这一次。")
+        print(DEMO_PASSWORD_NOTE)
     else:
         print("这些账号已存在；忘记密码可运行：lianbing manage changepassword 用户名")
 

@@ -253,7 +253,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # it, and accounts.checks verifies that one is installed instead.
 SILENCED_SYSTEM_CHECKS = ["security.W003"]
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"client_error": {"()": "lianbing.config.log_filters.ClientErrorWithoutTraceback"}},

@@ -1,0 +1,87 @@
+"""What each account reads about itself: its name and role, the install account, /admin/, the demo's passwords."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from lianbing import cli
+from lianbing.accounts.models import Role
+from tests import factories
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def test_the_header_shows_the_person_and_the_role_apart() -> None:
+    staff = factories.account(Role.STAFF, username="ganbuke")
+    User.objects.filter(pk=staff.pk).update(first_name="韩文霞组织部干部科")  # type: ignore[attr-defined]
+
+    page = _client(staff).get(reverse("web:dashboard")).content.decode()
+
+    assert 'data-testid="current-user">韩文霞 · 组织部干部科</button>' in page
+
+
+def test_the_install_account_says_on_screen_that_it_stands_outside_the_three_roles() -> None:
+    admin = User.objects.create_superuser(username="admin", password="x", first_name="安装管理员")
+
+    page = _client(admin).get(reverse("web:dashboard")).content.decode()
+
+    assert 'data-testid="current-user">安装管理员（超级用户）</button>' in page
+    assert 'data-testid="superuser-note"' in page
+    assert "不受“三员分立”约束" in page
+
+
+def test_the_admin_site_names_the_third_party_apps_in_chinese() -> None:
+    admin = User.objects.create_superuser(username="admin", password="x")
+
+    page = _client(admin).get(reverse("admin:index")).content.decode()
+
+    for english in (
+        "Axes",
+        "AXES",
+        "Access attempts",
+        "Otp_Totp",
+        "Tasks Database",
+        "Task Results",
+    ):
+        assert english not in page
+    for chinese in ("登录锁定", "登录失败记录", "两步验证", "后台任务结果"):
+        assert chinese in page
+
+
+def test_the_dashboard_links_the_lists_only_for_accounts_that_may_open_them() -> None:
+    factories.post()
+    inspector = _client(factories.account(Role.INSPECTOR))
+    staff = _client(factories.account(Role.STAFF))
+
+    seen_by_inspector = inspector.get(reverse("web:dashboard")).content.decode()
+    seen_by_staff = staff.get(reverse("web:dashboard")).content.decode()
+
+    assert f'href="{reverse("web:cadre_list")}?category=' not in seen_by_inspector
+    assert f'href="{reverse("web:post_list")}?category=' not in seen_by_inspector
+    assert f'href="{reverse("web:cadre_list")}?category=' in seen_by_staff
+
+
+def test_the_demo_and_the_guide_agree_on_first_sign_in_passwords(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from lianbing.demodata.loader import demo_program_load
+
+    demo_program_load()
+
+    cli._print_demo_accounts()
+
+    printed = capsys.readouterr().out
+    guide = (REPO_ROOT / "docs" / "guide" / "README.md").read_text(encoding="utf-8")
+    assert cli.DEMO_PASSWORD_NOTE in printed
+    assert cli.DEMO_PASSWORD_NOTE.rstrip("。") in guide
+    assert not User.objects.filter(profile__must_change_password=True).exists()
