@@ -85,3 +85,33 @@ def test_the_demo_and_the_guide_agree_on_first_sign_in_passwords(
     assert cli.DEMO_PASSWORD_NOTE in printed
     assert cli.DEMO_PASSWORD_NOTE.rstrip("。") in guide
     assert not User.objects.filter(profile__must_change_password=True).exists()
+
+
+def _sidebar(page: str) -> str:
+    return page.split('id="lb-sidebar"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_a_mentor_finds_posts_and_cadres_under_lookup_not_under_the_program_steps() -> None:
+    from lianbing.people import services as people_services
+
+    mentor = people_services.mentor_create(
+        code="M-T", name="韩文霞", unit=factories.unit("曹桥街道", kind="town")
+    )
+    client = _client(factories.account(Role.MENTOR, mentor=mentor))
+
+    sidebar = _sidebar(client.get(reverse("web:dashboard")).content.decode())
+
+    assert "查阅" in sidebar
+    assert "练兵岗位" in sidebar
+    assert "一、需求调研" not in sidebar
+    assert "二、干部研判" not in sidebar
+
+
+def test_the_staff_sidebar_keeps_the_numbered_steps() -> None:
+    client = _client(factories.account(Role.STAFF))
+
+    sidebar = _sidebar(client.get(reverse("web:dashboard")).content.decode())
+
+    assert "一、需求调研" in sidebar
+    assert "二、干部研判" in sidebar
+    assert "查阅" not in sidebar
