@@ -208,6 +208,14 @@ def demand_edit(request: HttpRequest, demand_id: int) -> HttpResponse:
             demand=demand,
         )
         return render(request, "survey/demand_form.html", context, status=400)
+    if demand.status not in services.EDITABLE:
+        # No form to fill in and lose on saving: say why and show the demand.
+        messages.info(
+            request,
+            _("该需求%(status)s，不能再修改。如需修改，请联系组织部干部科退回。")
+            % {"status": demand.get_status_display()},
+        )
+        return redirect(demand)
     form = DemandForm(initial=_initial_of(demand))
     return render(
         request,

@@ -82,15 +82,18 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     steps: list[NavSection] = []
     reference: list[NavItem] = []
+    reference_at = 0
     for section in NAVIGATION:
         items = tuple(i for i in section.items if url_name_permitted(i.url_name, user))
         if not items:
             continue
         if section.owner and not url_name_permitted(section.owner, user):
             # A mentor who may look up posts is not doing 需求调研.
+            reference_at = reference_at if reference else len(steps)
             reference.extend(items)
         else:
             steps.append(NavSection(section.title, items))
     if reference:
-        steps.insert(1 if steps else 0, NavSection(REFERENCE_TITLE, tuple(reference)))
+        # Where the first step it replaces would have been.
+        steps.insert(reference_at, NavSection(REFERENCE_TITLE, tuple(reference)))
     return {"navigation": tuple(steps), "current_url_name": current}

@@ -415,3 +415,24 @@ def test_the_gap_heatmap_shows_percent_signs_and_a_legend_of_its_colours(
 
     assert '"formatter": "{@[2]}%"' in body
     assert "绿色 0% 表示需求名额都能满足" in body
+
+
+def test_a_submitted_demands_edit_page_shows_the_demand_and_says_why_it_cannot_change(
+    contact: Client, survey_round: SurveyRound, town: factories.Unit
+) -> None:
+    demand = factories.demand(round_=survey_round, host=town, title="急需岗")
+
+    response = contact.get(reverse("survey:demand_edit", args=[demand.pk]), follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == demand.get_absolute_url()
+    assert "不能再修改。如需修改，请联系组织部干部科退回" in page
+    assert 'name="key_task"' not in page
+
+
+def test_the_contacts_sidebar_puts_looked_up_pages_after_the_contacts_own_step(
+    contact: Client,
+) -> None:
+    nav = contact.get(reverse("survey:round_list")).content.decode().split("lb-sidebar", 1)[1]
+
+    assert nav.index("一、需求调研") < nav.index("查阅") < nav.index("干部库")
