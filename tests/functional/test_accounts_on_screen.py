@@ -115,3 +115,17 @@ def test_the_staff_sidebar_keeps_the_numbered_steps() -> None:
     assert "一、需求调研" in sidebar
     assert "二、干部研判" in sidebar
     assert "查阅" not in sidebar
+
+
+def test_drop_downs_offer_a_chinese_empty_choice_instead_of_dashes() -> None:
+    from lianbing.survey.models import Demand
+
+    security = _client(factories.account(Role.SECURITY_ADMIN))
+
+    page = security.get(reverse("accounts:role_list")).content.decode()
+    model_choices = Demand._meta.get_field("category").formfield().widget.render("category", "")
+
+    assert "---------" not in page
+    assert "（请选择）" in page
+    assert "---------" not in model_choices
+    assert "（请选择）" in model_choices
