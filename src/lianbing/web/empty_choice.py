@@ -18,7 +18,7 @@ EMPTY_CHOICE = _("（请选择）")
 
 def empty_choice_install() -> None:
     # Changed in place: Field.get_choices holds this very list as its default.
-    fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_CHOICE)]
+    fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_CHOICE)]  # type: ignore[list-item]
     defaults = forms.ModelChoiceField.__init__.__kwdefaults__
     if defaults is not None:
         defaults["empty_label"] = EMPTY_CHOICE
