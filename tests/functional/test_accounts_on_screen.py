@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -9,6 +12,7 @@ from django.urls import reverse
 
 from lianbing import cli
 from lianbing.accounts.models import Role
+from lianbing.demand import services as demand_services
 from tests import factories
 from tests.conftest import REPO_ROOT
 
@@ -129,3 +133,28 @@ def test_drop_downs_offer_a_chinese_empty_choice_instead_of_dashes() -> None:
     assert "（请选择）" in page
     assert "---------" not in model_choices
     assert "（请选择）" in model_choices
+
+
+def test_dashboard_charts_make_room_for_the_longest_unit_name() -> None:
+    post = factories.post(host=factories.unit("独山能源三期项目分拆破难组", kind="platform"))
+    staff = _client(factories.account(Role.STAFF))
+    demand_services.program_add_cadres(program=post.program, cadres=[factories.cadre()])
+
+    page = staff.get(reverse("web:dashboard")).content.decode()
+
+    found = re.search(r'<script id="host-unit-chart" type="application/json">(.*?)</script>', page)
+    assert found is not None
+    option = json.loads(found.group(1))
+    assert "独山能源三期项目分拆破难组" in option["yAxis"]["data"]
+    assert option["grid"]["containLabel"] is True
+
+
+def test_three_character_names_do_not_wrap_in_the_cadre_list() -> None:
+    program = factories.program()
+    demand_services.program_add_cadres(program=program, cadres=[factories.cadre(name="欧阳晓")])
+    staff = _client(factories.account(Role.STAFF))
+
+    page = staff.get(reverse("web:cadre_list")).content.decode()
+
+    assert 'class="text-nowrap" data-testid="cadre-name"><a' in page
+    assert "欧阳晓" in page
