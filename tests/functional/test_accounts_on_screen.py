@@ -39,7 +39,7 @@ def test_the_install_account_says_on_screen_that_it_stands_outside_the_three_rol
 
     page = _client(admin).get(reverse("web:dashboard")).content.decode()
 
-    assert 'data-testid="current-user">安装管理员（超级用户）</button>' in page
+    assert 'data-testid="current-user">admin · 安装管理员（超级用户）</button>' in page
     assert 'data-testid="superuser-note"' in page
     assert "不受“三员分立”约束" in page
 

@@ -39,10 +39,10 @@ def account_caption(user: Any) -> str:
     """The header's "韩文霞 · 练兵导师": the account's name, then its role, kept apart."""
     name = user.get_full_name() or user.get_username()
     if user.is_superuser:
-        role = str(SUPERUSER_CAPTION)
-    else:
-        code = role_of(user)
-        role = str(Role(code).label) if code else ""
+        # By user name: older demos named it 系统管理员, one of the three roles it is not.
+        return f"{user.get_username()} · {SUPERUSER_CAPTION}"
+    code = role_of(user)
+    role = str(Role(code).label) if code else ""
     if not role or name in role:
         return role or name
     # Demo accounts are named "<person><role>" (韩文霞练兵导师): the person, then the role.
