@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -23,10 +24,16 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEV_SETTINGS = "lianbing.config.settings.dev"
 PROD_SETTINGS = "lianbing.config.settings.prod"
 ADMIN_USERNAME = "admin"
+#: The demo's accounts may sign in at once; docs/guide/README.md says the same.
+DEMO_PASSWORD_NOTE = (
+    "演示账号首次登录不要求修改密码（它们只在演示用的内置数据库中）；"
+    "正式环境新建的账号首次登录须先修改密码。"
+)
 
 #: The demo restarts a dead worker after this many seconds, doubling (up to the
 #: maximum) while it keeps dying within ``_STEADY_SECONDS`` of its start.
@@ -51,8 +58,10 @@ def _ensure_admin() -> str | None:
     if user_model.objects.filter(username=ADMIN_USERNAME).exists():
         return None
     password = secrets.token_urlsafe(12)
+    # A superuser outside 三员分立, for installing and emergencies: named so,
+    # not "系统管理员", which is one of the three separated roles.
     user_model.objects.create_superuser(
-        username=ADMIN_USERNAME, email="", password=password, first_name="系统管理员"
+        username=ADMIN_USERNAME, email="", password=password, first_name="安装管理员"
     )
     return password
 
@@ -77,8 +86,12 @@ def prepare_demo() -> None:
         print(f"演示数据已存在（{result.program.name}），未做改动。")
     password = _ensure_admin()
     if password:
-        print(f"已创建管理员账号：用户名 {ADMIN_USERNAME}，密码 {password}")
+        print(f"已创建安装管理员账号：用户名 {ADMIN_USERNAME}，密码 {password}")
         print("请妥善保存此密码；它只显示这一次。")
+        print(
+            "安装管理员是超级用户，只用于安装、初始设置和应急，不受三员分立约束；"
+            "日常工作请用下列各角色账号。"
+        )
     else:
         print(
             f"管理员账号 {ADMIN_USERNAME} 已存在。"
@@ -100,6 +113,7 @@ def _print_demo_accounts() -> None:
     if demo.password:
         created = "、".join(a.username for a in demo.accounts if a.created)
         print(f"以上新建账号（{created}）的共同密码：{demo.password}，只显示这一次。")
+        print(DEMO_PASSWORD_NOTE)
     else:
         print("这些账号已存在；忘记密码可运行：lianbing manage changepassword 用户名")
 
@@ -319,15 +333,70 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+class _ChineseHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+
+#: argparse's own English error messages, as (pattern, Chinese); checked in order.
+_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), chinese)
+    for pattern, chinese in (
+        (r"^the following arguments are required: (?P<names>.+)$", "缺少必填参数：{names}"),
+        (
+            r"^argument (?P<name>\S+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)$",
+            "参数 {name} 的值 {value} 无效，可选：{choices}",
+        ),
+        (
+            r"^argument (?P<name>\S+): invalid (?P<kind>int|float) value: (?P<value>.+)$",
+            "参数 {name} 须为{kind}，收到 {value}",
+        ),
+        (r"^argument (?P<name>\S+): expected one argument$", "参数 {name} 后面需要一个值"),
+        (r"^unrecognized arguments: (?P<names>.+)$", "无法识别的参数：{names}"),
+        (
+            r"^argument (?P<name>\S+): not allowed with argument (?P<other>\S+)$",
+            "参数 {name} 不能与 {other} 同时使用",
+        ),
+    )
+)
+_KINDS = {"int": "整数", "float": "数字"}
+
+
+def _chinese_error(message: str) -> str:
+    """argparse's English error message in Chinese; an unknown one is kept as it is."""
+    for pattern, chinese in _ERRORS:
+        found = pattern.match(message)
+        if found:
+            parts = found.groupdict()
+            if "kind" in parts:
+                parts["kind"] = _KINDS[parts["kind"]]
+            return chinese.format(**parts)
+    return message
+
+
 class _ChineseParser(argparse.ArgumentParser):
+    """argparse with its headings, help and error messages in Chinese (argparse ships no zh)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        add_help = kwargs.pop("add_help", True)
+        kwargs.setdefault("formatter_class", _ChineseHelpFormatter)
+        kwargs["add_help"] = False  # added below, with Chinese help
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: 参数错误：{message}\n")
+        self.exit(2, f"{self.prog}：参数错误：{_chinese_error(message)}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _ChineseParser(prog="lianbing", description="练兵台：百岗大练兵管理系统")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_ChineseParser)
+    sub = parser.add_subparsers(
+        metavar="命令", dest="command", required=True, parser_class=_ChineseParser
+    )
 
     demo = sub.add_parser("demo", help="迁移内置数据库、载入演示数据并启动网页与后台任务")
     demo.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
@@ -347,7 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     template = sub.add_parser("template", help="生成空白导入模板")
     template.add_argument(
-        "kind", choices=["cadres", "posts"], help="cadres（干部）或 posts（岗位）"
+        "kind", choices=["cadres", "posts"], metavar="类型", help="cadres（干部）或 posts（岗位）"
     )
     template.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
     template.set_defaults(func=cmd_template)

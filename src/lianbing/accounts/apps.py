@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from . import audit, checks, files, signals
+        from . import admin_names, audit, checks, files, signals
 
         if not checks.defusedxml_active():
             # Refuse to start rather than parse uploaded workbooks unprotected.
@@ -24,5 +24,6 @@ class AccountsConfig(AppConfig):
                 "LIANBING_AUDITED_MODELS 中有未知模型：" + "、".join(unknown)
             )
         signals.connect_axes()
+        admin_names.name_third_party_apps()
         connection_created.connect(files.secure_sqlite_file, dispatch_uid="lianbing-sqlite-0600")
         files.secure_data_dirs()

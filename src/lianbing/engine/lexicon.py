@@ -4,6 +4,8 @@ Every word list the engine reads lives in one folder of UTF-8 text files, one
 rule a line, ``#`` starting a comment:
 
 * ``lexicon.txt``: domain terms kept whole by the tokenizer (污水零直排, 赛艇小镇);
+* ``places.txt``: names of the city's units and places, kept whole like the
+  lexicon's terms but never suggested as expertise tags;
 * ``synonyms.txt``: ``canonical = variant variant ...``;
 * ``related.txt``: ``topic > member member ...`` (members in canonical form);
 * ``stopwords.txt``: words dropped from every text;
@@ -36,13 +38,16 @@ class Lexicon:
     ``terms`` are the domain terms kept whole by the tokenizer (lexicon,
     synonym variants and canonical forms, topic names and members);
     ``canonical`` maps a variant to its canonical term; ``topics`` maps a
-    canonical term to the topics it belongs to; ``stop_words`` are dropped.
+    canonical term to the topics it belongs to; ``stop_words`` are dropped;
+    ``places`` are the terms naming a unit or place (kept whole, so also in
+    ``terms``, but never an expertise tag).
     """
 
     terms: frozenset[str]
     canonical: Mapping[str, str]
     topics: Mapping[str, tuple[str, ...]]
     stop_words: frozenset[str]
+    places: frozenset[str] = frozenset()
 
 
 def data_lines(name: str) -> list[str]:
@@ -73,7 +78,8 @@ def lexicon() -> Lexicon:
     every variant, canonical term, topic and member is a domain term, and so
     are the labels of the taxonomy (abilities, categories, unit kinds).
     """
-    terms = set(data_lines("lexicon.txt"))
+    places = frozenset(data_lines("places.txt"))
+    terms = set(data_lines("lexicon.txt")) | places
     # The vocabularies' own words (群众工作能力, 经济管理, 镇街道) stay whole so a
     # text naming an ability or category matches another naming it.
     terms.update(taxonomy.ABILITY_LABELS, taxonomy.CATEGORY_LABELS, taxonomy.UNIT_KIND_LABELS)
@@ -98,6 +104,7 @@ def lexicon() -> Lexicon:
         canonical=canonical,
         topics={term: tuple(names) for term, names in topics.items()},
         stop_words=frozenset(data_lines("stopwords.txt")),
+        places=places,
     )
 
 

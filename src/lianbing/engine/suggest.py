@@ -24,7 +24,7 @@ by its words):
   weights are 3, 2, 1 by rank.
 * **tags**: the domain terms (lexicon, synonyms, topics) among the text's
   canonical terms, in order of appearance, without the vocabularies' own
-  labels; at most :data:`MAX_TAGS`.
+  labels and without place names (``data/places.txt``); at most :data:`MAX_TAGS`.
 
 The accuracy of the category rule on a labelled set is measured by
 :func:`evaluate` and reported in ``docs/demand-suggestion.md``.
@@ -164,8 +164,13 @@ _LABELS: Final[frozenset[str]] = frozenset(
 
 
 def _tags(haystack: str) -> tuple[str, ...]:
-    domain = lexicon.lexicon().terms
-    tags = [term for term in text.tokenize(haystack) if term in domain and term not in _LABELS]
+    vocabulary = lexicon.lexicon()
+    domain, places = vocabulary.terms, vocabulary.places
+    tags = [
+        term
+        for term in text.tokenize(haystack)
+        if term in domain and term not in _LABELS and term not in places
+    ]
     return tuple(dict.fromkeys(tags))[:MAX_TAGS]
 
 

@@ -11,6 +11,8 @@ from lianbing.demand.models import Program
 
 from .check import NewProgram
 
+NEW_PROGRAM_FIELDS = ("new_program_name", "new_program_started_on", "new_program_ended_on")
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -45,6 +47,10 @@ class ImportUploadForm(forms.Form):
         for name, field in self.fields.items():
             css = "form-select" if name == "program" else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+    def new_program_fields(self) -> list[forms.BoundField]:
+        """The fields of the "new program" box, by name."""
+        return [self[name] for name in NEW_PROGRAM_FIELDS]
 
     def new_program(self) -> NewProgram | None:
         """The program to create, when its name is filled in (dates checked by the service)."""

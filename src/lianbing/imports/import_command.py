@@ -31,7 +31,8 @@ def run_import(
     from lianbing.demand.models import Program
     from lianbing.imports.check import NewProgram
     from lianbing.imports.read import ImportProblemsError
-    from lianbing.imports.services import import_workbook
+    from lianbing.imports.services import import_job_record_command, import_workbook
+    from lianbing.imports.write import ImportResult
 
     problems: list[str] = []
     started_on = _date(start, "--start", problems)
@@ -62,11 +63,21 @@ def run_import(
     def progress(percent: int, message: str) -> None:
         print(f"[{percent:3d}%] {message}", file=sys.stderr, flush=True)
 
+    def record(done: ImportResult) -> None:
+        import_job_record_command(path=path, result=done)
+
     try:
         result = import_workbook(
-            path=path, program=target, new_program=new_program, progress=progress
+            path=path,
+            program=target,
+            new_program=new_program,
+            progress=progress,
+            # Recorded in the import's own transaction, so the web's 导入记录
+            # lists it exactly when it happened.
+            before_commit=record,
         )
     except ImportProblemsError as error:
+        import_job_record_command(path=path, refused=error, program=target)
         print(error.render(), file=sys.stderr)
         for line in error.warnings:
             print(f"提示：{line}", file=sys.stderr)

@@ -184,7 +184,10 @@ def import_uploads_prune(*, now: datetime.datetime | None = None) -> int:
     days = settings.LIANBING_UPLOAD_RETENTION_DAYS
     cutoff = now - datetime.timedelta(days=days)
     old = ImportJob.objects.filter(
-        status__in=IMPORT_FINISHED, finished_at__lt=cutoff, upload_removed_at__isnull=True
+        status__in=IMPORT_FINISHED,
+        finished_at__lt=cutoff,
+        upload_removed_at__isnull=True,
+        from_command=False,  # a console import kept no upload
     ).order_by("pk")
     removed = 0
     # The system removes the files, not whoever's request happens to run the task.

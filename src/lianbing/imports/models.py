@@ -57,6 +57,8 @@ class ImportJob(BackgroundWork):
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     file = models.FileField(_("文件"), upload_to=stored_upload_name, max_length=200)
+    #: Run by ``lianbing import`` at the console: no upload kept, no uploader.
+    from_command = models.BooleanField(_("命令行导入"), default=False)
     file_name = models.CharField(_("原文件名"), max_length=200, blank=True)
     file_size = models.PositiveIntegerField(_("文件大小（字节）"), default=0)
     #: When the uploaded workbook was deleted after ``LIANBING_UPLOAD_RETENTION_DAYS``;

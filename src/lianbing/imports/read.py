@@ -28,10 +28,15 @@ class ImportProblemsError(SpreadsheetError):
     """The workbook cannot be imported; ``problems`` lists every reason, nothing was written."""
 
     def __init__(
-        self, problems: Iterable[CellProblem], *, source: str = "", warnings: Sequence[str] = ()
+        self,
+        problems: Iterable[CellProblem],
+        *,
+        source: str = "",
+        warnings: Sequence[str] = (),
+        partial: Any = None,
     ) -> None:
         self.warnings = tuple(warnings)
-        super().__init__(problems, source=source)
+        super().__init__(problems, source=source, partial=partial)
 
     def render(self) -> str:
         return super().render().replace("请修改后重试", _("未导入任何数据，请修改后重试"), 1)
@@ -49,6 +54,8 @@ class WorkbookRead:
     cadres: ReadResult[CadreProfile] | None
     posts: ReadResult[PostProfile] | None
     warnings: list[str]
+    #: False when a sheet had problems and holds only its good rows (or is None).
+    complete: bool = True
 
 
 def read_workbook(path: Path, progress: Progress) -> WorkbookRead:
@@ -67,6 +74,7 @@ def read_workbook(path: Path, progress: Progress) -> WorkbookRead:
             problems: list[CellProblem] = []
             warnings: list[str] = []
             sheets: list[ReadResult[Any] | None] = []
+            partial_only = False
             wanted: tuple[tuple[bool, SheetSpec[Any], int], ...] = (
                 (has_cadres, CADRES, 10),
                 (has_posts, POSTS, 20),
@@ -80,7 +88,8 @@ def read_workbook(path: Path, progress: Progress) -> WorkbookRead:
                     result = read_opened(workbook, spec, source=source)
                 except SpreadsheetError as exc:
                     problems.extend(exc.problems)
-                    sheets.append(None)
+                    sheets.append(exc.partial)
+                    partial_only = True
                     continue
                 warnings.extend(result.warnings)
                 sheets.append(result)
@@ -88,9 +97,13 @@ def read_workbook(path: Path, progress: Progress) -> WorkbookRead:
         raise
     except SpreadsheetError as exc:
         raise ImportProblemsError(exc.problems, source=source) from None
+    read = WorkbookRead(
+        cadres=sheets[0], posts=sheets[1], warnings=warnings, complete=not partial_only
+    )
     if problems:
-        raise ImportProblemsError(problems, source=source, warnings=warnings)
-    return WorkbookRead(cadres=sheets[0], posts=sheets[1], warnings=warnings)
+        # The rows read well go with the error, to be checked against the database too.
+        raise ImportProblemsError(problems, source=source, warnings=warnings, partial=read)
+    return read
 
 
 def _neither_sheet(titles: Sequence[str]) -> CellProblem:

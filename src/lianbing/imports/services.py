@@ -24,11 +24,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianbing.background.models import JobStatus
 from lianbing.demand.models import Program
+from lianbing.xlsx.columns import POSTS
 
 from .check import NewProgram, import_plan
-from .models import ImportKind
-from .read import ImportProblemsError, Progress, file_problem, read_workbook
+from .models import ImportJob, ImportKind
+from .problems import problem_dicts
+from .read import ImportProblemsError, Progress, WorkbookRead, file_problem, read_workbook
 from .write import ImportResult, import_plan_write
 
 logger = logging.getLogger(__name__)
@@ -69,7 +72,10 @@ def import_workbook(
     report = progress or _quiet
     today = today or timezone.localdate()
     report(1, _("读取表格"))
-    sheets = read_workbook(path, report)
+    try:
+        sheets = read_workbook(path, report)
+    except ImportProblemsError as error:
+        raise _with_reference_problems(error, program, new_program) from None
     cadres, posts = sheets.cadres, sheets.posts
     kind = (
         ImportKind.BOTH if cadres and posts else (ImportKind.CADRES if cadres else ImportKind.POSTS)
@@ -103,3 +109,81 @@ def import_workbook(
         ) from exc
     report(100, _("导入完成"))
     return result
+
+
+#: Problems the database check finds in a row that reads well: named units and posts.
+_REFERENCE_COLUMNS = frozenset({"回避单位", "志愿岗位"})
+
+
+def _with_reference_problems(
+    error: ImportProblemsError, program: Program | None, new_program: NewProgram | None
+) -> ImportProblemsError:
+    """The file's problems plus the unknown 回避单位 and 志愿岗位 of its good rows.
+
+    "一次列出所有问题": a misspelt unit should not surface only once the
+    file's other problems are fixed. Only these reference checks are added: a
+    志愿岗位 is checked only when the 岗位 sheet (if any) read whole, so a post
+    on a bad row is not reported as missing.
+    """
+    read = error.partial
+    if not isinstance(read, WorkbookRead) or read.cadres is None or not read.cadres.rows:
+        return error
+    posts_whole = read.posts is None or not any(p.sheet == POSTS.title for p in error.problems)
+    plan = import_plan(
+        read.cadres, read.posts, program=program, new_program=new_program, progress=_quiet
+    )
+    extra = [
+        p
+        for p in plan.problems
+        if p.column in _REFERENCE_COLUMNS and (p.column != "志愿岗位" or posts_whole)
+    ]
+    if not extra:
+        return error
+    return ImportProblemsError(
+        [*error.problems, *extra], source=error.source, warnings=error.warnings
+    )
+
+
+def import_job_record_command(
+    *,
+    path: Path,
+    result: ImportResult | None = None,
+    refused: ImportProblemsError | None = None,
+    program: Program | None = None,
+) -> ImportJob:
+    """Record an import run by ``lianbing import`` as a finished job, done or refused.
+
+    The department reads every import in the web's 导入记录, wherever it was
+    run; a console import keeps no copy of the file and has no uploader.
+    """
+    now = timezone.now()
+    job = ImportJob(
+        from_command=True,
+        file_name=path.name[:200],
+        file_size=path.stat().st_size if path.exists() else 0,
+        started_at=now,
+        finished_at=now,
+        progress=100,
+    )
+    if result is not None:
+        job.status = JobStatus.DONE
+        job.progress_message = _("导入完成")
+        job.kind = result.kind
+        job.program = result.program
+        job.program_created = result.program_created
+        job.cadres_created = result.cadres_created
+        job.cadres_updated = result.cadres_updated
+        job.cadres_unchanged = result.cadres_unchanged
+        job.assessments_added = result.assessments_added
+        job.posts_created = result.posts_created
+        job.units_created = result.units_created
+        job.mentors_linked = result.mentors_linked
+        job.warnings = list(result.warnings)
+    elif refused is not None:
+        job.status = JobStatus.REJECTED
+        job.progress_message = _("发现问题，未导入任何数据")
+        job.program = program
+        job.problems = problem_dicts(refused.problems)
+        job.warnings = list(refused.warnings)
+    job.save()
+    return job

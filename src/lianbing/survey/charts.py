@@ -20,7 +20,8 @@ def gap_heatmap(report: GapReport) -> dict[str, Any]:
     ]
     return {
         "tooltip": {"position": "top"},
-        "grid": {"left": 170, "right": 16, "top": 16, "bottom": 80},
+        # Room under the category axis for the colour legend below it.
+        "grid": {"left": 170, "right": 16, "top": 16, "bottom": 110},
         "xAxis": {"type": "category", "data": [t.label for t in report.categories]},
         "yAxis": {"type": "category", "data": units, "inverse": True},
         "visualMap": {
@@ -30,7 +31,7 @@ def gap_heatmap(report: GapReport) -> dict[str, Any]:
             "orient": "horizontal",
             "left": "center",
             "bottom": 8,
-            "text": ["缺口 100%", "0%"],
+            "text": ["缺口 100%（无人可派）", "0%（都能满足）"],
             "inRange": {"color": ["#e8f5e9", "#ffeb3b", "#e53935"]},
         },
         "series": [
@@ -38,7 +39,8 @@ def gap_heatmap(report: GapReport) -> dict[str, Any]:
                 "name": "缺口指数（%）",
                 "type": "heatmap",
                 "data": data,
-                "label": {"show": True},
+                # The value is a percentage: say so in the cell.
+                "label": {"show": True, "formatter": "{@[2]}%"},
             }
         ],
     }

@@ -36,6 +36,17 @@ def latest_round() -> SurveyRound | None:
     return SurveyRound.objects.select_related("program").order_by("-deadline_at", "-id").first()
 
 
+def latest_round_with_demands() -> SurveyRound | None:
+    """The latest round with a demand the gap analysis counts, else the latest round.
+
+    An open supplementary round has nothing submitted for weeks; the analysis
+    opens on the round that has something to analyse.
+    """
+    analysed = SurveyRound.objects.filter(demands__status__in=ANALYSED).distinct()
+    found = analysed.select_related("program").order_by("-deadline_at", "-id").first()
+    return found or latest_round()
+
+
 def program_choices() -> QuerySet[Program]:
     return Program.objects.order_by("-started_on", "name")
 

@@ -286,8 +286,15 @@ def demand_accept(*, demand: Demand, now: datetime.datetime | None = None) -> De
     return current
 
 
-def _post_code(demand: Demand) -> str:
-    return f"XQ{demand.survey_round_id:02d}-{demand.pk:04d}"
+def _post_code(program: Program) -> str:
+    """The next post code of the program in its own series (P001, P002, ... P101)."""
+    numbers = [
+        int(code[1:])
+        for code in Post.objects.filter(program=program, code__regex=r"^P[0-9]+$").values_list(
+            "code", flat=True
+        )
+    ]
+    return f"P{max(numbers, default=0) + 1:03d}"
 
 
 def _convert_one(demand: Demand, program: Program) -> Post:
@@ -302,7 +309,7 @@ def _convert_one(demand: Demand, program: Program) -> Post:
             _("需求“%(title)s”%(status)s，只有已采纳的需求才能转为岗位。")
             % {"title": demand.title, "status": demand.get_status_display()}
         )
-    code = _post_code(demand)
+    code = _post_code(program)
     if Post.objects.filter(program=program, code=code).exists():
         raise DemandError(
             _("批次“%(program)s”中已有编号为 %(code)s 的岗位，请先核对该岗位。")

@@ -221,6 +221,14 @@ def demand_edit(request: HttpRequest, demand_id: int) -> HttpResponse:
         )
         context["changed"] = changed
         return render(request, "survey/demand_form.html", context, status=409 if changed else 400)
+    if demand.status not in services.EDITABLE:
+        # No form to fill in and lose on saving: say why and show the demand.
+        messages.info(
+            request,
+            _("该需求%(status)s，不能再修改。如需修改，请联系组织部干部科退回。")
+            % {"status": demand.get_status_display()},
+        )
+        return redirect(demand)
     form = DemandForm(initial=_initial_of(demand))
     return render(
         request,
@@ -384,18 +392,16 @@ def round_convert(request: HttpRequest, round_id: int) -> HttpResponse:
 # --------------------------------------------------------------------------- gaps
 
 
-def _round_or_latest(request: HttpRequest) -> SurveyRound | None:
-    round_id = id_param(request, "round")
-    if round_id is None:
-        return selectors.latest_round()
-    return access.access_round(request.user, round_id)[1]
-
-
 @require_roles(Role.STAFF)
 @require_GET
 def gap_overview(request: HttpRequest) -> HttpResponse:
     access.require_staff(request.user)
-    survey_round = _round_or_latest(request)
+    round_id = id_param(request, "round")
+    survey_round = (
+        selectors.latest_round_with_demands()
+        if round_id is None
+        else access.access_round(request.user, round_id)[1]
+    )
     if survey_round is None:
         return render(request, "survey/gap_overview.html", {"report": None})
     report = selectors.gap_report(survey_round=survey_round)

@@ -14,8 +14,12 @@ def category_chart(summary: DashboardSummary) -> dict[str, Any]:
     return {
         "tooltip": {"trigger": "axis"},
         "legend": {"data": ["干部", "岗位"]},
-        "grid": {"left": 40, "right": 16, "bottom": 30, "top": 40},
-        "xAxis": {"type": "category", "data": [c.label for c in summary.by_category]},
+        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 40, "containLabel": True},
+        "xAxis": {
+            "type": "category",
+            "data": [c.label for c in summary.by_category],
+            "axisLabel": {"interval": 0},  # all five categories, never every other one
+        },
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [
             {"name": "干部", "type": "bar", "data": [c.cadres for c in summary.by_category]},
@@ -30,7 +34,9 @@ def host_unit_chart(summary: DashboardSummary) -> dict[str, Any]:
     return {
         "tooltip": {"trigger": "axis"},
         "legend": {"data": ["岗位", "名额"]},
-        "grid": {"left": 150, "right": 16, "bottom": 24, "top": 36},
+        # The grid grows to fit the longest unit name (独山能源三期项目分拆破难组)
+        # instead of a fixed margin that cut it to "山能源三期…".
+        "grid": {"left": 8, "right": 16, "bottom": 24, "top": 36, "containLabel": True},
         "xAxis": {"type": "value", "minInterval": 1},
         "yAxis": {"type": "category", "data": [r.name for r in rows]},
         "series": [

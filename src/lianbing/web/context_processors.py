@@ -27,6 +27,9 @@ class NavItem:
 class NavSection:
     title: str | Promise
     items: tuple[NavItem, ...]
+    #: A step's heading shows to accounts that do the step, i.e. may open this
+    #: page; the others find the step's pages they may open under 查阅.
+    owner: str = ""
 
 
 NAVIGATION: tuple[NavSection, ...] = (
@@ -39,6 +42,7 @@ NAVIGATION: tuple[NavSection, ...] = (
             NavItem(_("本单位缺口"), "survey:my_gap", "▥"),
             NavItem(_("练兵岗位"), "web:post_list", "◎"),
         ),
+        owner="survey:round_list",
     ),
     NavSection(
         _("二、干部研判"),
@@ -46,6 +50,7 @@ NAVIGATION: tuple[NavSection, ...] = (
             NavItem(_("干部库"), "web:cadre_list", "◉"),
             NavItem(_("导入名册"), "imports:import_list", "⇪"),
         ),
+        owner="imports:import_list",
     ),
     NavSection(
         _("三、人岗匹配"),
@@ -53,6 +58,7 @@ NAVIGATION: tuple[NavSection, ...] = (
             NavItem(_("匹配方案"), "matching:run_list", "⇄"),
             NavItem(_("新建匹配"), "matching:run_create", "＋"),
         ),
+        owner="matching:run_list",
     ),
     NavSection(_("基础数据"), (NavItem(_("单位"), "web:unit_list", "▣"),)),
     NavSection(
@@ -65,14 +71,29 @@ NAVIGATION: tuple[NavSection, ...] = (
 )
 
 
+#: Where the pages of a step go for an account that only looks them up.
+REFERENCE_TITLE = _("查阅")
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     match = getattr(request, "resolver_match", None)
     current = f"{match.namespace}:{match.url_name}" if match and match.namespace else ""
     # Each item shows only to accounts its view's declared access policy admits.
     user = getattr(request, "user", None)
-    visible = tuple(
-        NavSection(section.title, items)
-        for section in NAVIGATION
-        if (items := tuple(i for i in section.items if url_name_permitted(i.url_name, user)))
-    )
-    return {"navigation": visible, "current_url_name": current}
+    steps: list[NavSection] = []
+    reference: list[NavItem] = []
+    reference_at = 0
+    for section in NAVIGATION:
+        items = tuple(i for i in section.items if url_name_permitted(i.url_name, user))
+        if not items:
+            continue
+        if section.owner and not url_name_permitted(section.owner, user):
+            # A mentor who may look up posts is not doing 需求调研.
+            reference_at = reference_at if reference else len(steps)
+            reference.extend(items)
+        else:
+            steps.append(NavSection(section.title, items))
+    if reference:
+        # Where the first step it replaces would have been.
+        steps.insert(reference_at, NavSection(REFERENCE_TITLE, tuple(reference)))
+    return {"navigation": tuple(steps), "current_url_name": current}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,14 @@ class SpreadsheetError(ValueError):
     ``str(error)`` is a Chinese summary followed by one line per problem.
     """
 
-    def __init__(self, problems: Iterable[CellProblem], *, source: str = "") -> None:
+    def __init__(
+        self, problems: Iterable[CellProblem], *, source: str = "", partial: Any = None
+    ) -> None:
         self.problems: tuple[CellProblem, ...] = tuple(problems)
         self.source = source
+        #: What could still be read (the rows without a problem), so a caller can
+        #: check them further and list every problem at once; None when nothing could.
+        self.partial = partial
         super().__init__(self.render())
 
     def lines(self) -> list[str]:

@@ -200,6 +200,7 @@ def _read_rows(rows: Iterator[tuple[Any, ...]], spec: SheetSpec[P], source: str)
         if col.required and col not in position:
             problems.append(CellProblem(sheet, None, col.header, None, "是必填列，表中缺少此列"))
 
+    header_problems = bool(problems)
     profiles: list[P] = []
     row_numbers: list[int] = []
     first_row_of: dict[str, int] = {}
@@ -245,18 +246,21 @@ def _read_rows(rows: Iterator[tuple[Any, ...]], spec: SheetSpec[P], source: str)
                 row_ok = False
             else:
                 first_row_of[key] = row_number
-        if row_ok and not problems:
+        # Rows are built only under a sound header (all required columns, none
+        # twice); the good rows of a sheet with bad rows are kept as ``partial``.
+        if row_ok and not header_problems:
             profiles.append(spec.build(parsed))
             row_numbers.append(row_number)
     if data_rows == 0:
         problems.append(
             CellProblem(sheet, None, None, None, "没有数据行，请从第 2 行起每行填写一条记录")
         )
-    if problems:
-        raise SpreadsheetError(problems, source=source)
-    return ReadResult(
+    result = ReadResult(
         rows=profiles, warnings=warnings, row_numbers=row_numbers, headers=frozenset(headers)
     )
+    if problems:
+        raise SpreadsheetError(problems, source=source, partial=None if header_problems else result)
+    return result
 
 
 def _shown(raw: Any) -> str:

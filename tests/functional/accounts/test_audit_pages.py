@@ -177,3 +177,19 @@ def test_a_host_contact_sees_only_their_units_posts() -> None:
     assert client.get(reverse("web:post_detail", args=[mine.pk])).status_code == 200
     assert client.get(reverse("web:post_detail", args=[other.pk])).status_code == 404
     assert client.get(reverse("web:unit_detail", args=[other_town.pk])).status_code == 404
+
+
+def test_the_auditor_reads_objects_and_pages_by_name_not_by_code() -> None:
+    cadre = factories.cadre(name="王楠楠")
+    _as(Role.STAFF).get(reverse("web:cadre_detail", args=[cadre.pk]))
+    _as(Role.INSPECTOR).get(reverse("web:unit_list"))
+    auditor = _as(Role.AUDITOR)
+
+    page = auditor.get(reverse("accounts:audit_list")).content.decode()
+
+    assert '">干部</span> 王楠楠' in page
+    assert '">单位列表</span>' in page
+    assert '<option value="people.Cadre">干部</option>' in page
+    assert '<option value="web:unit_list">单位列表</option>' in page
+    assert ">people.Cadre" not in page
+    assert ">web:unit_list" not in page

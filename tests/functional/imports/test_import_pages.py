@@ -63,8 +63,10 @@ def test_a_bad_workbook_shows_every_problem_and_imports_nothing(
     response = staff.post(reverse("imports:import_list"), {"file": _file(path)}, follow=True)
 
     page = response.content.decode()
-    assert "发现 1 处问题，未导入任何数据" in page
+    # Every problem at once: the unknown unit of a good row beside the bad cell.
+    assert "发现 2 处问题，未导入任何数据" in page
     assert "政治能力" in page
+    assert "无此单位" in page
     assert Cadre.objects.count() == 0
 
 
@@ -227,3 +229,51 @@ def test_the_sidebar_offers_the_import_page_to_staff(staff: Client) -> None:
 
     assert "导入名册" in page
     assert reverse("imports:import_list") in page
+
+
+def test_the_program_select_appears_once_so_choosing_a_new_program_imports_into_it(
+    staff: Client, tmp_path: Path
+) -> None:
+    factories.program()
+    path = cadres_book(tmp_path / "c.xlsx", [cadre_row()])
+
+    page = staff.get(reverse("imports:import_list")).content.decode()
+    response = staff.post(
+        reverse("imports:import_list"),
+        {
+            "file": _file(path),
+            "program": "",
+            "new_program_name": "第二批",
+            "new_program_started_on": "2027-03-01",
+            "new_program_ended_on": "2028-02-28",
+        },
+        follow=True,
+    )
+
+    assert page.count('id="id_program"') == 1
+    assert page.count('name="program"') == 1
+    assert 'data-testid="import-done"' in response.content.decode()
+    assert Program.objects.get(name="第二批").cadres.count() == 1
+
+
+def test_imports_run_at_the_console_appear_in_the_web_import_list(
+    staff: Client, tmp_path: Path
+) -> None:
+    from lianbing.imports.import_command import run_import
+
+    factories.program()
+    good = cadres_book(tmp_path / "命令行名册.xlsx", [cadre_row(编号="C1")])
+    bad = cadres_book(tmp_path / "有错的名册.xlsx", [cadre_row(编号="C2", 政治能力=130)])
+
+    assert run_import(good) == 0
+    assert run_import(bad) != 0
+    page = staff.get(reverse("imports:import_list")).content.decode()
+
+    assert "命令行名册.xlsx" in page
+    assert "有错的名册.xlsx" in page
+    assert page.count('data-testid="from-command"') == 2
+    done = ImportJob.objects.get(file_name="命令行名册.xlsx")
+    assert (done.status, done.cadres_created, done.created_by) == (JobStatus.DONE, 1, None)
+    refused = ImportJob.objects.get(file_name="有错的名册.xlsx")
+    assert refused.status == JobStatus.REJECTED
+    assert refused.problems

@@ -387,3 +387,52 @@ def test_the_gap_overview_queries_do_not_grow_with_the_demands(
         response = staff.get(reverse("survey:gap_overview"), {"round": survey_round.pk})
 
     assert response.status_code == 200
+
+
+def test_the_gap_overview_opens_on_the_latest_round_with_demands_not_an_empty_one(
+    staff: Client, survey_round: SurveyRound, town: factories.Unit
+) -> None:
+    factories.demand(round_=survey_round, host=town, title="急需岗")
+    later = factories.survey_round(
+        "补充调研", deadline_at=timezone.now() + datetime.timedelta(days=60)
+    )
+
+    opened = staff.get(reverse("survey:gap_overview")).content.decode()
+    empty = staff.get(reverse("survey:gap_overview"), {"round": later.pk}).content.decode()
+
+    assert "2026年人才缺口调研</span>" in opened
+    assert "急需岗" in opened
+    assert "本轮尚无已提交的需求" in empty
+    assert "所有已提交的需求都能" not in empty
+
+
+def test_the_gap_heatmap_shows_percent_signs_and_a_legend_of_its_colours(
+    staff: Client, survey_round: SurveyRound, town: factories.Unit
+) -> None:
+    factories.demand(round_=survey_round, host=town, title="急需岗")
+
+    body = staff.get(reverse("survey:gap_overview")).content.decode()
+
+    assert '"formatter": "{@[2]}%"' in body
+    assert "绿色 0% 表示需求名额都能满足" in body
+
+
+def test_a_submitted_demands_edit_page_shows_the_demand_and_says_why_it_cannot_change(
+    contact: Client, survey_round: SurveyRound, town: factories.Unit
+) -> None:
+    demand = factories.demand(round_=survey_round, host=town, title="急需岗")
+
+    response = contact.get(reverse("survey:demand_edit", args=[demand.pk]), follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == demand.get_absolute_url()
+    assert "不能再修改。如需修改，请联系组织部干部科退回" in page
+    assert 'name="key_task"' not in page
+
+
+def test_the_contacts_sidebar_puts_looked_up_pages_after_the_contacts_own_step(
+    contact: Client,
+) -> None:
+    nav = contact.get(reverse("survey:round_list")).content.decode().split("lb-sidebar", 1)[1]
+
+    assert nav.index("一、需求调研") < nav.index("查阅") < nav.index("干部库")

@@ -474,3 +474,39 @@ def test_the_database_worker_imports_an_enqueued_workbook(tmp_path: Path, settin
     assert job.status == JobStatus.DONE
     assert job.cadres_created == 1
     assert not worker._progress_file(job.pk).exists()
+
+
+def test_unknown_avoided_units_and_preferred_posts_are_listed_with_the_files_other_problems(
+    tmp_path: Path,
+) -> None:
+    factories.program()
+    path = cadres_book(
+        tmp_path / "c.xlsx",
+        [
+            cadre_row(编号="C1", 政治能力=130),
+            cadre_row(编号="C2", 姓名="金伟", 回避单位="无此单位", 志愿岗位="P999"),
+        ],
+    )
+
+    with pytest.raises(ImportProblemsError) as refused:
+        import_workbook(path=path)
+
+    columns = [p.column for p in refused.value.problems]
+    assert columns == ["政治能力", "回避单位", "志愿岗位"]
+    assert not Cadre.objects.exists()
+
+
+def test_a_preferred_post_on_a_bad_row_of_the_posts_sheet_is_not_reported_missing(
+    tmp_path: Path,
+) -> None:
+    factories.program()
+    path = workbook(
+        tmp_path / "both.xlsx",
+        cadres=[cadre_row(编号="C1", 志愿岗位="P1")],
+        posts=[post_row(岗位编号="P1", 名额=0)],
+    )
+
+    with pytest.raises(ImportProblemsError) as refused:
+        import_workbook(path=path)
+
+    assert "志愿岗位" not in [p.column for p in refused.value.problems]

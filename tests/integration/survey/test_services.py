@@ -271,3 +271,17 @@ def test_a_demand_cannot_be_met_by_a_post_of_another_unit_or_one_already_linked(
     second.refresh_from_db()
     assert second.status == DemandStatus.ACCEPTED
     assert second.post is None
+
+
+def test_converted_demands_continue_the_programs_post_codes(town: factories.Unit) -> None:
+    program = factories.program()
+    factories.post(program_=program, code="P001")
+    factories.post(program_=program, code="P100")
+    survey_round = factories.survey_round(program_=program)
+    demands = [factories.demand(round_=survey_round, host=town, title=f"岗{k}") for k in range(2)]
+    for demand in demands:
+        services.demand_accept(demand=demand)
+
+    posts = services.demands_convert(survey_round=survey_round, demand_ids=[d.pk for d in demands])
+
+    assert sorted(p.code for p in posts) == ["P101", "P102"]

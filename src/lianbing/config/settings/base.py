@@ -273,9 +273,20 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # it, and accounts.checks verifies that one is installed instead.
 SILENCED_SYSTEM_CHECKS = ["security.W003"]
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_error": {"()": "lianbing.config.log_filters.ClientErrorWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        # One line per refused or missing page: not propagated to Django's own
+        # "django" console handler as well (which printed each one twice).
+        "django.request": {
+            "handlers": ["console"],
+            "level": "WARNING",
+            "filters": ["client_error"],
+            "propagate": False,
+        },
+    },
 }

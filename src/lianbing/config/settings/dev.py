@@ -1,4 +1,4 @@
-"""Local use: debug pages, local hosts only, SQLite under ./var unless DATABASE_URL is set.
+"""Local use and the demo: local hosts only, debug pages only with LIANBING_DEBUG=1, SQLite under ./var unless DATABASE_URL is set.
 
 ``lianbing demo`` clears ``DATABASE_URL`` for itself, so the demo always runs
 on the embedded database and can never fill a production or test server.
@@ -6,6 +6,7 @@ on the embedded database and can never fill a production or test server.
 
 from __future__ import annotations
 
+import os
 import secrets
 
 from .base import *  # noqa: F403
@@ -24,7 +25,14 @@ def _demo_secret_key(name: str = "secret_key.txt") -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-DEBUG = True
+# Off unless asked for (LIANBING_DEBUG=1): Django's debug pages list every URL
+# pattern and show settings and tracebacks to whoever opens a wrong address, and
+# the demo is shown to people, so it answers with the site's own Chinese pages.
+DEBUG = os.environ.get("LIANBING_DEBUG", "") == "1"
+# With debug off, whitenoise still serves the static files straight from the
+# apps (no collectstatic for the demo) and picks up edits.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = _BASE_SECRET_KEY or _demo_secret_key()
 LIANBING_FIELD_KEY = _BASE_FIELD_KEY or _demo_secret_key("field_key.txt")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]

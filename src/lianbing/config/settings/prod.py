@@ -25,6 +25,7 @@ from .base import *  # noqa: F403
 from .base import LIANBING_EXPORT_RETENTION_DAYS as _BASE_EXPORT_RETENTION_DAYS
 from .base import LIANBING_STALE_WORK_MINUTES as _BASE_STALE_WORK_MINUTES
 from .base import LIANBING_UPLOAD_RETENTION_DAYS as _BASE_UPLOAD_RETENTION_DAYS
+from .base import LOGGING as _BASE_LOGGING
 
 
 def _positive_int_from_env(name: str, default: int, unit: str = "天数") -> int:
@@ -88,8 +89,12 @@ SECURE_HSTS_PRELOAD = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": _BASE_LOGGING["filters"],
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    # Refused sign-ins and lockouts go to the log as well as the audit trail.
-    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        **_BASE_LOGGING["loggers"],
+        # Refused sign-ins and lockouts go to the log as well as the audit trail.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

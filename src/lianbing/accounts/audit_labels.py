@@ -1,0 +1,95 @@
+"""What the audit trail's object codes mean to a reader.
+
+The trail stores codes (``people.Cadre``, ``web:unit_list``) because its rows
+are chained and never rewritten; the auditor's page shows the names a person
+reads (干部, 单位列表) instead. A model code reads as the model's verbose name;
+a page code (the URL name of a refused page or of an export) as the page's title.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+#: Codes the trail stores that are neither a model nor a page.
+OTHER_LABELS = {
+    "auth.User": _("账号"),
+    "backup": _("数据库备份"),
+}
+
+#: Page titles by URL name (refused pages and exports are recorded by page).
+PAGE_LABELS = {
+    "accounts:home": _("我的首页"),
+    "accounts:password_change": _("修改密码"),
+    "accounts:otp_setup": _("两步验证设置"),
+    "accounts:otp_verify": _("两步验证"),
+    "accounts:audit_list": _("审计日志"),
+    "accounts:audit_export": _("审计日志导出"),
+    "accounts:role_list": _("角色授予"),
+    "login": _("登录"),
+    "logout": _("退出"),
+    "imports:import_list": _("导入名册"),
+    "imports:template_download": _("导入模板下载"),
+    "imports:import_detail": _("导入详情"),
+    "imports:import_status": _("导入进度"),
+    "imports:import_cancel": _("取消导入"),
+    "imports:import_problems": _("导入问题清单"),
+    "matching:run_list": _("匹配方案列表"),
+    "matching:run_create": _("新建匹配"),
+    "matching:run_detail": _("匹配方案"),
+    "matching:run_status": _("匹配进度"),
+    "matching:run_cancel": _("取消匹配"),
+    "matching:balance": _("干部选配平衡表"),
+    "matching:pair": _("配对说明"),
+    "matching:decision_create": _("记录研判决定"),
+    "matching:decision_withdraw": _("撤销研判决定"),
+    "matching:reoptimise": _("重新优化"),
+    "matching:reoptimisation_status": _("重新优化进度"),
+    "matching:reoptimisation_cancel": _("取消重新优化"),
+    "matching:finalise": _("确认方案"),
+    "matching:charts": _("方案图表"),
+    "matching:compare": _("方案比较"),
+    "matching:print": _("方案打印"),
+    "matching:exports": _("方案导出"),
+    "matching:export_create": _("生成方案导出"),
+    "matching:export_download": _("方案导出下载"),
+    "survey:round_list": _("需求填报"),
+    "survey:round_create": _("新建调研轮次"),
+    "survey:round_detail": _("调研轮次"),
+    "survey:demand_new": _("填报需求"),
+    "survey:round_convert": _("批量转为岗位"),
+    "survey:gap_export": _("缺口分析导出"),
+    "survey:gap_unit": _("单位缺口"),
+    "survey:demand_suggest": _("需求建议"),
+    "survey:demand_detail": _("需求详情"),
+    "survey:demand_edit": _("修改需求"),
+    "survey:demand_submit": _("提交需求"),
+    "survey:demand_review": _("审核需求"),
+    "survey:demand_convert": _("需求转为岗位"),
+    "survey:gap_overview": _("缺口分析"),
+    "survey:my_gap": _("本单位缺口"),
+    "web:dashboard": _("工作台"),
+    "web:cadre_list": _("干部库"),
+    "web:cadre_export": _("干部名册导出"),
+    "web:cadre_detail": _("干部详情"),
+    "web:post_list": _("练兵岗位列表"),
+    "web:post_export": _("练兵岗位导出"),
+    "web:post_detail": _("岗位详情"),
+    "web:unit_list": _("单位列表"),
+    "web:unit_detail": _("单位详情"),
+}
+
+
+def object_type_label(code: str) -> str:
+    """The reader's name for an object code; the code itself when nothing better is known."""
+    if not code:
+        return ""
+    known = OTHER_LABELS.get(code) or PAGE_LABELS.get(code)
+    if known is not None:
+        return str(known)
+    if ":" in code:
+        return str(_("页面 %(name)s") % {"name": code})
+    try:
+        return str(apps.get_model(code)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return code
