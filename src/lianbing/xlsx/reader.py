@@ -24,7 +24,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from lianbing.engine.profiles import CadreProfile, PostProfile
 from lianbing.xlsx.cell_text import restore_text
-from lianbing.xlsx.columns import CADRES, POSTS, CellValueError, Column, SheetSpec
+from lianbing.xlsx.cells import CellValueError
+from lianbing.xlsx.columns import CADRES, POSTS, Column, SheetSpec
 from lianbing.xlsx.problems import CellProblem, SpreadsheetError
 from lianbing.xlsx.upload_safety import UnsafeUploadError, check_xlsx
 
