@@ -17,7 +17,7 @@ from lianbing.background.models import JobStatus
 from lianbing.background.services import job_check_worker
 from lianbing.background.views import job_cancel_response, job_status_response
 
-from . import selectors
+from . import pair_detail, selectors
 from .access import access_match_export, access_match_run, access_matching
 from .forms import DecisionForm, DecisionWithdrawForm, FinaliseForm, MatchRunForm
 from .models import MatchRun, Reoptimisation
@@ -132,7 +132,7 @@ def balance(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_GET
 def pair(request: HttpRequest, run_id: int, cadre_id: int, post_id: int) -> HttpResponse:
     run = access_match_run(request.user, run_id)
-    detail = selectors.pair_detail(run=run, cadre_id=cadre_id, post_id=post_id)
+    detail = pair_detail.pair_detail(run=run, cadre_id=cadre_id, post_id=post_id)
     if detail is None:
         raise Http404(_("该配对不在本方案中"))
     template = "matching/pair.html#panel" if _is_htmx(request) else "matching/pair.html"
@@ -167,7 +167,7 @@ def decision_create(request: HttpRequest, run_id: int) -> HttpResponse:
         else:
             messages.success(request, _("已记录研判决定。请点击“重新优化”使其生效。"))
         return redirect(reverse("matching:balance", args=[run.pk]))
-    detail = selectors.pair_detail(
+    detail = pair_detail.pair_detail(
         run=run, cadre_id=form.cleaned_data.get("cadre") or 0, post_id=int(back or 0)
     )
     if detail is None:
@@ -220,7 +220,7 @@ def decision_withdraw(request: HttpRequest, run_id: int, decision_id: int) -> Ht
             return redirect(reverse("matching:balance", args=[run.pk]))
         return redirect(run)
     if back_post is not None:
-        detail = selectors.pair_detail(run=run, cadre_id=decision.cadre_id, post_id=back_post)
+        detail = pair_detail.pair_detail(run=run, cadre_id=decision.cadre_id, post_id=back_post)
         if detail is None:
             raise Http404(_("该配对不在本方案中"))
         response = render(

@@ -104,7 +104,7 @@ def run_match(
             return EXIT_INPUT
         _progress(f"完成：已写出 {output}")
     if as_json:
-        from lianbing.xlsx.match_report import match_json
+        from lianbing.xlsx.match_json import match_json
 
         json.dump(match_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

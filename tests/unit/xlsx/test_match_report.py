@@ -11,12 +11,12 @@ from openpyxl import load_workbook
 from lianbing.demodata.generator import generate
 from lianbing.engine.pipeline import MatchResult, run
 from lianbing.xlsx import match_report
+from lianbing.xlsx.match_json import match_json
 from lianbing.xlsx.match_report import (
     DETAIL_HEADERS,
     LEFTOVER_HEADERS,
     PLACEMENT_HEADERS,
     SHEET_TITLES,
-    match_json,
     write_match_workbook,
 )
 from tests.article_cases import article_cadres, article_posts
