@@ -120,7 +120,16 @@ def test_a_streamed_upload_that_passes_the_cap_is_stopped_with_the_chinese_page_
     request_finished.disconnect(close_old_connections)
     try:
         with override_settings(CSRF_TRUSTED_ORIGINS=[], ALLOWED_HOSTS=["testserver"]):
-            async_to_sync(ASGIHandler())(scope, receive, send)
+            # This worker's thread may still be marked as running another
+            # test's event loop (Playwright's sync API leaves its loop set
+            # between calls), where async_to_sync refuses to start; the mark
+            # is set aside for this call and put back after.
+            held = asyncio.events._get_running_loop()
+            asyncio.events._set_running_loop(None)
+            try:
+                async_to_sync(ASGIHandler())(scope, receive, send)
+            finally:
+                asyncio.events._set_running_loop(held)
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
