@@ -23,6 +23,18 @@ class Program(models.Model):
     cadres = models.ManyToManyField(
         Cadre, verbose_name=_("干部库"), blank=True, related_name="programs"
     )
+    log_gap_days = models.PositiveSmallIntegerField(
+        _("日志提醒天数"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("练兵干部连续这么多天没有日志时，列入跟踪提醒"),
+    )
+    assessment_scale = models.PositiveSmallIntegerField(
+        _("月度评价分制"),
+        default=5,
+        choices=[(5, _("5 分制")), (10, _("10 分制")), (100, _("百分制"))],
+        help_text=_("导师月度评价七项能力时使用的最高分"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

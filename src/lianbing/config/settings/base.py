@@ -195,6 +195,12 @@ LIANBING_AUDITED_MODELS = [
     "matching.Decision",
     "matching.Reoptimisation",
     "training.Secondment",
+    "training.TrainingPlan",
+    "training.PlanGoal",
+    "training.Milestone",
+    "training.WorkLog",
+    "training.LogAttachment",
+    "training.MonthlyAssessment",
     "accounts.Profile",
 ]
 
