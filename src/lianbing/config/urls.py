@@ -18,5 +18,6 @@ urlpatterns = [
     path("matching/", include("lianbing.matching.urls")),
     path("survey/", include("lianbing.survey.urls")),
     path("imports/", include("lianbing.imports.urls")),
+    path("training/", include("lianbing.training.urls")),
     path("", include("lianbing.web.urls")),
 ]

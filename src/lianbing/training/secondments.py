@@ -1,4 +1,4 @@
-"""Writes of secondments."""
+"""Writes of secondments: created and superseded by finalising a match run."""
 
 from __future__ import annotations
 

@@ -1,0 +1,7 @@
+from django.urls import URLPattern
+
+app_name = "training"
+
+# Each views module of the training period lists its own patterns; they are
+# joined here under /training/.
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,1 @@
+"""Pages of the training period; each module brings its own ``urlpatterns``."""
