@@ -1,0 +1,1 @@
+"""Reads of the training period, one module per area."""
