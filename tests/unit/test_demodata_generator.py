@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import hashlib
 import itertools
 import json
@@ -18,6 +19,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lianbing.demodata import DemoProgram, generate
+from lianbing.demodata.earlier import (
+    FEATURED_TRAINEE,
+    EarlierPool,
+    Placement,
+    TrainingPeriod,
+    current_year,
+    earlier_pool,
+    earlier_start,
+    training_draw,
+)
+from lianbing.demodata.training_banks import training_banks
 from lianbing.engine import taxonomy
 
 TOWNS_AND_STREETS = {
@@ -167,6 +179,7 @@ def test_the_phrase_banks_sit_directly_in_the_data_folder_the_package_ships() ->
         "hosts.toml",
         "people.toml",
         "posts.toml",
+        "training.toml",
     }
     assert all(e.is_file() for e in entries)
 
@@ -398,3 +411,212 @@ def test_a_province_scale_pool_is_generated() -> None:
     assert p.cadres[0].id == "C00001"
     assert sum(q.seats for q in p.posts) <= 10_000
     assert {u.name for u in p.units} == {u.name for u in generate(n_cadres=0, n_posts=0).units}
+
+
+# ------------------------------------------------------------------ the earlier program
+
+LOADED_ON = datetime.date(2026, 5, 15)
+
+
+@pytest.fixture(scope="module")
+def pool(program: DemoProgram) -> EarlierPool:
+    return earlier_pool(program, seed=2021)
+
+
+def _placements(program: DemoProgram, pool: EarlierPool) -> list[Placement]:
+    """The pool placed in post order (the pins first), as a finalised run would."""
+    cadres = {c.id: c for c in program.cadres}
+    pinned = {p.cadre_id: p.post_id for p in pool.pins}
+    free = [c for c in pool.cadre_ids if c not in pinned]
+    posts = {q.id: q for q in pool.posts}
+    rest = [q for q in pool.posts if q.id not in pinned.values()]
+    pairs = [*pinned.items(), *zip(free, (q.id for q in rest), strict=True)]
+    return [Placement(cadres[c], posts[q], posts[q].mentor) for c, q in pairs]
+
+
+def _period(program: DemoProgram, pool: EarlierPool, today: datetime.date) -> TrainingPeriod:
+    return training_draw(
+        _placements(program, pool),
+        start=earlier_start(today),
+        today=today,
+        seed=2021,
+        featured=FEATURED_TRAINEE,
+    )
+
+
+@pytest.fixture(scope="module")
+def period(program: DemoProgram, pool: EarlierPool) -> TrainingPeriod:
+    return _period(program, pool, LOADED_ON)
+
+
+def test_the_earlier_program_starts_four_months_before_and_the_next_in_the_coming_march() -> None:
+    assert earlier_start(datetime.date(2026, 5, 15)) == datetime.date(2026, 1, 1)
+    assert earlier_start(datetime.date(2026, 2, 28)) == datetime.date(2025, 10, 1)
+    assert current_year(datetime.date(2026, 5, 15)) == 2027
+    assert current_year(datetime.date(2026, 2, 28)) == 2026
+    assert current_year(datetime.date(2026, 3, 1)) == 2027
+
+
+@given(today=st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2100, 1, 1)))
+def test_the_program_being_matched_always_starts_after_the_earlier_one_and_after_today(
+    today: datetime.date,
+) -> None:
+    coming = datetime.date(current_year(today), 3, 1)
+
+    assert earlier_start(today) < today < coming
+    assert (today.year * 12 + today.month) - (
+        earlier_start(today).year * 12 + earlier_start(today).month
+    ) == 4
+
+
+def test_the_training_banks_load_and_name_the_articles_six() -> None:
+    b = training_banks()
+
+    assert set(b.article) == {"王楠楠", "屠东君", "金伟", "孙杰", "张徐园", "徐菊"}
+    assert len(b.milestones) == 12
+    assert 18 <= sum(n for _, n in b.pool) <= 22
+
+
+def test_the_articles_six_are_pinned_to_the_articles_posts(
+    program: DemoProgram, pool: EarlierPool
+) -> None:
+    cadres = {c.id: c for c in program.cadres}
+    posts = {q.id: q for q in pool.posts}
+
+    pinned = {
+        cadres[p.cadre_id].name: (posts[p.post_id].unit, posts[p.post_id].name) for p in pool.pins
+    }
+
+    assert pinned == {
+        "王楠楠": ("曹桥街道", "文旅发展岗"),
+        "屠东君": ("数字化改革专班", "数字化改革岗"),
+        "金伟": ("新仓镇", "美丽乡村建设岗"),
+        "孙杰": ("新仓镇", "美丽城镇项目建设岗"),
+        "张徐园": ("曹桥街道", "科技企业服务岗"),
+        "徐菊": ("当湖街道", "治水工作岗"),
+    }
+    assert all(p.reason for p in pool.pins)
+    assert cadres[FEATURED_TRAINEE].name == "孙杰"
+
+
+def test_the_earlier_pool_has_about_twenty_trainees_each_with_a_mentor_of_their_own(
+    program: DemoProgram, pool: EarlierPool
+) -> None:
+    mentors = {(m.unit, m.name) for m in program.mentors}
+    units = dict(training_banks().pool)
+
+    assert len(pool.posts) == len(pool.cadre_ids) == 20
+    assert len(set(pool.cadre_ids)) == 20
+    assert Counter(q.unit for q in pool.posts) == Counter(units)
+    assert all((q.unit, q.mentor) in mentors for q in pool.posts)
+    assert len({(q.unit, q.mentor) for q in pool.posts}) == 20
+    assert next(q.mentor for q in pool.posts if q.id == "P004") == "李俊"
+    assert all(q.seats == 1 and q.duration_months == 12 for q in pool.posts)
+    assert earlier_pool(program, seed=2021) == pool
+
+
+def test_every_record_lies_between_the_start_and_the_load_date(period: TrainingPeriod) -> None:
+    start, today = period.start, period.today
+
+    for t in period.trainees:
+        days = [log.on for log in t.logs]
+        days += [log.comment.on for log in t.logs if log.comment]
+        days += [a.on for a in t.assessments]
+        for plan in t.plans:
+            days += [plan.drafted_on, plan.submitted_on, *(c.on for c in plan.comments)]
+            days += [m.done_on for m in plan.milestones if m.done_on]
+            days += [m.note_on for m in plan.milestones if m.note_on]
+        assert all(start <= d <= today for d in days), t.cadre_id
+        # Logs on working days, but for the latest, filed in the last few days.
+        assert all(log.on.weekday() < 5 for log in t.logs[:-1]), t.cadre_id
+
+
+def test_each_trainee_has_an_approved_plan_of_twelve_monthly_milestones(
+    period: TrainingPeriod,
+) -> None:
+    statuses = Counter(p.status for t in period.trainees for p in t.plans)
+
+    assert statuses == {"approved": 20, "returned": 2, "submitted": 1}
+    for t in period.trainees:
+        plan = next(p for p in t.plans if p.status == "approved")
+        assert [m.month for m in plan.milestones] == list(range(1, 13))
+        assert all(m.done_on for m in plan.milestones[:3])
+        assert not any(m.done_on for m in plan.milestones[4:])
+        assert plan.milestones[3].done_on is None if t.late else plan.milestones[3].done_on
+        assert len(plan.goals) >= 3
+        assert all(g.ability in taxonomy.ABILITY_CODES or g.key_task for g in plan.goals)
+        assert all(g.measure for g in plan.goals)
+    returned = [p for t in period.trainees for p in t.plans if p.status == "returned"]
+    assert all(p.version == 1 and p.return_reason for p in returned)
+
+
+def test_a_few_are_late_a_few_are_silent_and_the_featured_trainee_neither(
+    period: TrainingPeriod,
+) -> None:
+    today = period.today
+
+    late = [t for t in period.trainees if t.late]
+    silent = [t for t in period.trainees if t.silent]
+
+    assert len(late) == 3
+    assert len(silent) == 3
+    assert all((today - t.logs[-1].on).days >= 17 for t in silent)
+    assert all((today - t.logs[-1].on).days <= 4 for t in period.trainees if not t.silent)
+    featured = next(t for t in period.trainees if t.cadre_id == FEATURED_TRAINEE)
+    assert not featured.late
+    assert not featured.silent
+    assert [a.month.month for a in featured.assessments] == [1, 2, 3]
+
+
+def test_logs_come_about_weekly_with_numbers_and_no_placeholder_left(
+    period: TrainingPeriod,
+) -> None:
+    for t in period.trainees:
+        gaps = [(b.on - a.on).days for a, b in itertools.pairwise(t.logs)]
+        assert len(t.logs) >= 14, t.cadre_id
+        assert max(gaps) <= 12, t.cadre_id
+        assert all(any(ch.isdigit() for ch in log.results) for log in t.logs)
+        texts = [log.work for log in t.logs] + [log.results for log in t.logs]
+        texts += [log.comment.text for log in t.logs if log.comment]
+        texts += [a.remark for a in t.assessments]
+        for plan in t.plans:
+            texts += [plan.summary, plan.return_reason]
+            texts += [g.goal for g in plan.goals] + [g.measure for g in plan.goals]
+            texts += [m.title for m in plan.milestones] + [m.detail for m in plan.milestones]
+        assert not any("{" in text or "}" in text for text in texts), t.cadre_id
+
+
+def test_sun_jies_records_follow_the_article(period: TrainingPeriod) -> None:
+    sun = next(t for t in period.trainees if t.cadre_id == FEATURED_TRAINEE)
+    plan = next(p for p in sun.plans if p.status == "approved")
+
+    assert "李俊" in plan.milestones[0].title
+    assert "新仓老街" in plan.milestones[0].title
+    assert any("美丽城镇" in log.work or "项目现场" in log.work for log in sun.logs)
+
+
+def test_assessments_use_the_programs_scale(program: DemoProgram, pool: EarlierPool) -> None:
+    for scale in (5, 10, 100):
+        drawn = training_draw(
+            _placements(program, pool),
+            start=earlier_start(LOADED_ON),
+            today=LOADED_ON,
+            seed=2021,
+            scale=scale,
+        )
+
+        scores = [v for t in drawn.trainees for a in t.assessments for _, v in a.scores]
+        assert min(scores) >= 1
+        assert max(scores) <= scale
+        assert len(set(scores)) > 1
+
+
+def test_the_same_load_date_gives_the_same_records_and_another_date_others(
+    program: DemoProgram, pool: EarlierPool, period: TrainingPeriod
+) -> None:
+    again = _period(program, pool, LOADED_ON)
+    later = _period(program, pool, datetime.date(2026, 6, 15))
+
+    assert again == period
+    assert later.start == datetime.date(2026, 2, 1)
+    assert later != period
