@@ -3,6 +3,13 @@
 Loading is all-or-nothing (one transaction) and idempotent: when the demo
 program already exists nothing is written, so ``lianbing demo`` can run any
 number of times and leave the same data.
+
+Two programs are loaded, dated from the day of loading (the training clock,
+``lianbing.training.clock.today``): the program being matched, which starts
+in the first March after that day (its survey closed two weeks before the
+start, or two weeks before the day of loading when the start is later); and
+an earlier program, four months into its training period (:mod:`.earlier`,
+:mod:`.earlier_load`).
 """
 
 from __future__ import annotations
@@ -21,11 +28,16 @@ from lianbing.engine import scoring
 from lianbing.people import services as people_services
 from lianbing.people.models import AssessmentSource, Cadre, Mentor, Unit
 from lianbing.survey import services as survey_services
+from lianbing.training import clock
 
+from .earlier import current_year
+from .earlier_load import earlier_program_load
 from .generator import DemoProgram, UnitSpec, generate
 
 DEMO_SEED = 2021
 _CITY_TIME = zoneinfo.ZoneInfo("Asia/Shanghai")
+#: The names the demo gives its programs ("2027年度百岗大练兵"): any of them means it is loaded.
+_DEMO_NAME = r"^[0-9]{4}年度百岗大练兵$"
 
 
 @dataclass(frozen=True)
@@ -56,9 +68,11 @@ def _units_parents_first(units: tuple[UnitSpec, ...]) -> list[UnitSpec]:
 
 @transaction.atomic
 def demo_program_load(*, seed: int = DEMO_SEED) -> DemoLoadResult:
-    """Load the demo program generated with ``seed`` unless it is already there."""
-    demo: DemoProgram = generate(seed=seed)
-    existing = Program.objects.filter(name=demo.name).first()
+    """Load the demo programs generated with ``seed`` unless they are already there.
+
+    The result names the program being matched (the newest), loaded now or before.
+    """
+    existing = Program.objects.filter(name__regex=_DEMO_NAME).order_by("-started_on").first()
     if existing is not None:
         return DemoLoadResult(
             created=False,
@@ -66,6 +80,9 @@ def demo_program_load(*, seed: int = DEMO_SEED) -> DemoLoadResult:
             cadres=existing.cadres.count(),
             posts=existing.posts.count(),
         )
+    today = clock.today()
+    demo: DemoProgram = generate(seed=seed, year=current_year(today))
+    selection = _selection_deadline(demo)
 
     units: dict[str, Unit] = {}
     for spec in _units_parents_first(demo.units):
@@ -91,7 +108,7 @@ def demo_program_load(*, seed: int = DEMO_SEED) -> DemoLoadResult:
             profile=profile,
             category=category,
             category_derived=derived,
-            assessed_on=demo.start,
+            assessed_on=selection.date() - datetime.timedelta(days=7),
             source=AssessmentSource.IMPORT,
         )
     for entry in demo.work_history:
@@ -124,7 +141,10 @@ def demo_program_load(*, seed: int = DEMO_SEED) -> DemoLoadResult:
         if wanted_by[post_profile.id]:
             demand_services.post_set_preferred_by(post=post, cadres=wanted_by[post_profile.id])
 
-    _load_survey(demo, program, units, posts)
+    _load_survey(demo, program, units, posts, deadline=selection)
+    earlier_program_load(
+        demo=demo, seed=seed, today=today, units=units, mentors=mentors, cadres=cadres
+    )
     return DemoLoadResult(created=True, program=program, cadres=len(cadres), posts=len(demo.posts))
 
 
@@ -200,13 +220,23 @@ _OPEN_NEEDS: tuple[_OpenNeed, ...] = (
 )
 
 
+def _selection_deadline(demo: DemoProgram) -> datetime.datetime:
+    """When the survey of the program being matched closed: two weeks before its start,
+    and two weeks ago at the latest (the program starts months ahead, its survey is over)."""
+    today = timezone.localdate(timezone=_CITY_TIME)
+    day = min(demo.start, today) - datetime.timedelta(days=14)
+    return datetime.datetime.combine(day, datetime.time(17, 0), tzinfo=_CITY_TIME)
+
+
 def _load_survey(
-    demo: DemoProgram, program: Program, units: dict[str, Unit], posts: dict[str, Post]
+    demo: DemoProgram,
+    program: Program,
+    units: dict[str, Unit],
+    posts: dict[str, Post],
+    *,
+    deadline: datetime.datetime,
 ) -> None:
     """The survey the program's posts came from, plus a few needs still open."""
-    deadline = datetime.datetime.combine(
-        demo.start - datetime.timedelta(days=14), datetime.time(17, 0), tzinfo=_CITY_TIME
-    )
     filed = deadline - datetime.timedelta(days=7)
     reviewed = deadline + datetime.timedelta(days=3)
     survey_round = survey_services.survey_round_create(
