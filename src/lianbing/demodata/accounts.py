@@ -2,9 +2,15 @@
 
 The administrator alone cannot show what a host-unit contact, a mentor or the
 auditor sees. ``lianbing demo`` creates these accounts once, beside the demo
-program, each acting for a real record of it (the contact for 曹桥街道, the
-mentor and trainee of the article's cases...). They share one generated
-password, printed once; they are local to the embedded demo database.
+programs, each acting for a real record (the contact for 曹桥街道, which has
+trainees in the earlier program; the trainee 孙杰, placed at 新仓镇 in the
+earlier program, and his mentor 李俊, as in the article). They share one
+generated password, printed once; they are local to the embedded demo database.
+
+The earlier program's records were written by accounts without a role
+(:mod:`.earlier_load`): ganbuke, daoshi and xueyuan take over those of the
+department, of 李俊 and of 孙杰, so that they are the authors of their own
+plans, logs, comments and assessments.
 """
 
 from __future__ import annotations
@@ -18,9 +24,13 @@ from django.db import transaction
 from lianbing.accounts import services as account_services
 from lianbing.accounts.models import Profile, Role
 from lianbing.people.models import Cadre, Mentor, Unit
+from lianbing.training.models import Secondment
+
+from .earlier import FEATURED_TRAINEE
+from .earlier_load import STAFF_USERNAME, person_username
 
 HOST_UNIT = "曹桥街道"
-TRAINEE_CODE = "C001"
+TRAINEE_CODE = FEATURED_TRAINEE
 
 
 @dataclass(frozen=True)
@@ -41,23 +51,42 @@ class DemoAccounts:
     password: str | None  # of the accounts created now; None when none was
 
 
-def _plan() -> list[tuple[str, str, dict[str, object]]]:
+#: username, role, the record it acts for, the unnamed account it takes over ("" for none).
+_Planned = tuple[str, str, dict[str, object], str]
+
+
+def _trainee_mentor(cadre: Cadre | None) -> Mentor | None:
+    """The confirmed mentor of the trainee's current secondment, newest program first."""
+    secondment = (
+        Secondment.objects.filter(
+            cadre=cadre, mentor_confirmed_at__isnull=False, superseded_at__isnull=True
+        )
+        .select_related("mentor")
+        .order_by("-program__started_on")
+        .first()
+    )
+    return secondment.mentor if secondment else None
+
+
+def _plan() -> list[_Planned]:
     unit = Unit.objects.filter(name=HOST_UNIT).first()
-    mentor = Mentor.objects.filter(unit=unit).order_by("code").first() if unit else None
     cadre = Cadre.objects.filter(code=TRAINEE_CODE).first()
-    plan: list[tuple[str, str, dict[str, object]]] = [
-        ("ganbuke", Role.STAFF, {}),
-        ("kaocha", Role.INSPECTOR, {}),
-        ("shenji", Role.AUDITOR, {}),
-        ("anquan", Role.SECURITY_ADMIN, {}),
-        ("xitong", Role.SYSTEM_ADMIN, {}),
+    mentor = _trainee_mentor(cadre) if cadre else None
+    if mentor is None and unit is not None:
+        mentor = Mentor.objects.filter(unit=unit).order_by("code").first()
+    plan: list[_Planned] = [
+        ("ganbuke", Role.STAFF, {}, STAFF_USERNAME),
+        ("kaocha", Role.INSPECTOR, {}, ""),
+        ("shenji", Role.AUDITOR, {}, ""),
+        ("anquan", Role.SECURITY_ADMIN, {}, ""),
+        ("xitong", Role.SYSTEM_ADMIN, {}, ""),
     ]
     if unit is not None:
-        plan.insert(1, ("caoqiao", Role.HOST_CONTACT, {"unit": unit}))
+        plan.insert(1, ("caoqiao", Role.HOST_CONTACT, {"unit": unit}, ""))
     if mentor is not None:
-        plan.insert(2, ("daoshi", Role.MENTOR, {"mentor": mentor}))
+        plan.insert(2, ("daoshi", Role.MENTOR, {"mentor": mentor}, person_username(mentor.code)))
     if cadre is not None:
-        plan.append(("xueyuan", Role.TRAINEE, {"cadre": cadre}))
+        plan.append(("xueyuan", Role.TRAINEE, {"cadre": cadre}, person_username(cadre.code)))
     return plan
 
 
@@ -73,23 +102,35 @@ def demo_accounts_ensure() -> DemoAccounts:
     """Create the role accounts unless they exist; list them either way.
 
     Each account may sign in at once (no forced password change): they exist
-    to be tried, in a database that only the demo uses.
+    to be tried, in a database that only the demo uses. An account that
+    authored records of the earlier program and has no role yet is taken over
+    (renamed, given the password and the role) rather than a new one made.
     """
     user_model = get_user_model()
     plan = _plan()
-    names = [username for username, _role, _links in plan]
+    names = [username for username, _role, _links, _adopt in plan]
     existing = set(user_model.objects.filter(username__in=names).values_list("username", flat=True))
     password = secrets.token_urlsafe(9) if len(existing) < len(names) else None
-    for username, role, links in plan:
+    for username, role, links, adopt in plan:
         if username in existing:
             continue
         assert password is not None
         acts_for = next((str(getattr(r, "name", r)) for r in links.values()), "")
-        user = user_model.objects.create_user(
-            username=username,
-            password=password,
-            first_name=f"{acts_for}{Role(role).label}",  # the name the pages show
+        name = f"{acts_for}{Role(role).label}"  # the name the pages show
+        user = (
+            user_model.objects.filter(username=adopt, profile__isnull=True).first()
+            if adopt
+            else None
         )
+        if user is None:
+            user = user_model.objects.create_user(
+                username=username, password=password, first_name=name
+            )
+        else:
+            user.username = username
+            user.first_name = name
+            user.set_password(password)
+            user.save()
         profile = account_services.role_grant(user=user, role=role, **links)  # type: ignore[arg-type]
         profile.must_change_password = False
         profile.save(update_fields=["must_change_password"])
