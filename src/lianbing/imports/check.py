@@ -239,8 +239,10 @@ def _check_mentors(
     sheet = MENTORS.title
     unit_header = MENTOR_HEADERS["unit"]
     for profile, row in mentor_rows:
+        # A unit the workbook creates counts only as a post's host unit: one
+        # created for a cadre's 现单位 is a department, and still unknown here.
         kind = units[profile.unit].kind if profile.unit in units else new_units.get(profile.unit)
-        if kind is None:
+        if kind is None or (profile.unit not in units and kind == _DEPARTMENT):
             problems.append(
                 CellProblem(
                     sheet,

@@ -333,6 +333,7 @@ def test_a_mentor_at_a_unit_that_only_a_cadres_sheet_names_is_refused(tmp_path: 
         import_workbook(path=path)
 
     assert list(_where(error)) == [("导师", 2, "单位")]
+    assert "不是系统中已有的单位" in error.value.problems[0].expected
     assert not Unit.objects.filter(name="市建设局").exists()
 
 
