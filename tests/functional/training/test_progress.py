@@ -297,6 +297,23 @@ def test_each_allowed_type_is_stored_under_a_name_of_our_own(placed: Placed, med
     assert not any("会议纪要" in path.name for path in on_disk)
 
 
+def test_a_log_whose_files_cannot_be_written_is_not_kept(
+    placed: Placed, settings: Any, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    settings.MEDIA_ROOT = blocked / "media"
+
+    response = _file_log(
+        placed.client("trainee"), placed.secondment, files=[_upload("会议纪要.pdf", PDF)]
+    )
+
+    assert response.status_code == 400
+    assert "附件未能写入服务器存储，本篇日志和所选附件都没有保存" in response.content.decode()
+    assert not WorkLog.objects.exists()
+    assert not LogAttachment.objects.exists()
+
+
 @pytest.fixture
 def attachment(placed: Placed, media: Path) -> LogAttachment:
     response = _file_log(

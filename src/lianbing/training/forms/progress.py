@@ -10,6 +10,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from lianbing.accounts.request_limits import max_request_bytes
 from lianbing.accounts.text_limits import free_text
 from lianbing.engine import taxonomy
 
@@ -78,9 +79,14 @@ class LogForm(_DatedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "log_%s")
         super().__init__(*args, **kwargs)
-        self.fields["attachments"].help_text = _(
+        help_text = _(
             "PDF、JPG、PNG、Word（.docx）或 Excel（.xlsx），每个不超过 %(mb)d MB，最多 %(count)d 个。"
         ) % {"mb": attachment_max_bytes() // 1048576, "count": attachments_max()}
+        # The whole request is capped too (accounts.request_limits): say so when it binds first.
+        total = max_request_bytes() // 1048576 - 1
+        if total < attachment_max_bytes() * attachments_max() // 1048576:
+            help_text += _("一次提交合计不超过 %(total)d MB。") % {"total": total}
+        self.fields["attachments"].help_text = help_text
 
 
 class MilestoneUpdateForm(_DatedForm):
@@ -152,6 +158,7 @@ class AssessmentForm(forms.Form):
                         "min": 1,
                         "max": scale,
                         "step": 1,
+                        "placeholder": f"1–{scale}",
                         "inputmode": "numeric",
                     }
                 ),

@@ -354,9 +354,17 @@ def log_create(
                 written.append(attachment)
                 _full_clean(attachment)
                 attachment.save()
-    except BaseException:
+    except BaseException as exc:
         for attachment in written:
             attachment.file.delete(save=False)
+        if isinstance(exc, OSError):
+            raise ProgressError(
+                _(
+                    "附件未能写入服务器存储，本篇日志和所选附件都没有保存。"
+                    "请稍后重试；如仍不成功，请联系系统管理员。"
+                ),
+                "attachments",
+            ) from exc
         raise
     return log
 
