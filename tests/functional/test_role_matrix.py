@@ -49,6 +49,24 @@ EXPECTED: dict[str, set[str]] = {
     "admin:index": {Role.SYSTEM_ADMIN},
     "admin:auth_user_changelist": {Role.SYSTEM_ADMIN},
     "admin:people_cadre_changelist": {Role.SYSTEM_ADMIN},
+    "training:secondment_detail": {
+        Role.STAFF,
+        Role.AUDITOR,
+        Role.HOST_CONTACT,
+        Role.MENTOR,
+        Role.TRAINEE,
+    },
+    "training:attachment_download": {
+        Role.STAFF,
+        Role.AUDITOR,
+        Role.HOST_CONTACT,
+        Role.MENTOR,
+        Role.TRAINEE,
+    },
+    "training:log_create": {Role.TRAINEE},
+    "training:log_comment": {Role.MENTOR, Role.STAFF},
+    "training:milestone_update": {Role.TRAINEE},
+    "training:assessment_record": {Role.MENTOR},
 }
 
 
