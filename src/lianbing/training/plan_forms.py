@@ -15,7 +15,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from lianbing.accounts.text_limits import TEXT_MAX, free_text
+from lianbing.accounts.text_limits import REASON_MAX, TEXT_MAX, first_error, free_text
 from lianbing.engine import taxonomy
 
 from .models import TrainingPlan
@@ -207,3 +207,20 @@ class PlanEditor:
             "goals": [f.to_input() for f in self.goals if not f.is_blank()],
             "milestones": [f.to_input() for f in self.milestones if not f.is_blank()],
         }
+
+
+class ReturnForm(forms.Form):
+    """The department's reason for returning a version (the service requires it)."""
+
+    reason = free_text(_("退回理由"), max_length=REASON_MAX, required=False)
+
+
+class CommentForm(forms.Form):
+    text = free_text(_("意见"), required=False)
+
+
+def text_of(form: ReturnForm | CommentForm, name: str) -> tuple[str, str]:
+    """The posted text and the form's error for it ("" when none)."""
+    if form.is_valid():
+        return str(form.cleaned_data.get(name) or ""), ""
+    return "", first_error(form, name)

@@ -23,7 +23,7 @@ from lianbing.xlsx.training_plans import training_plans_workbook
 
 from .. import access, clock
 from ..models import PlanStatus
-from ..plan_forms import PlanEditor
+from ..plan_forms import CommentForm, PlanEditor, ReturnForm, text_of
 from ..selectors import plans as selectors
 from ..services import plans as services
 
@@ -180,8 +180,11 @@ def plan_revise(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 def plan_return(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.access_plan(request.user, plan_id)
+    reason, problem = text_of(ReturnForm(request.POST), "reason")
     try:
-        services.plan_return(plan=plan, user=request.user, reason=request.POST.get("reason", ""))
+        if problem:
+            raise services.PlanError(problem)
+        services.plan_return(plan=plan, user=request.user, reason=reason)
     except services.PlanError as error:
         _errors(request, error)
     else:
@@ -209,8 +212,11 @@ def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 def plan_comment(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.access_plan(request.user, plan_id)
+    text, problem = text_of(CommentForm(request.POST), "text")
     try:
-        services.plan_comment_add(plan=plan, user=request.user, text=request.POST.get("text", ""))
+        if problem:
+            raise services.PlanError(problem)
+        services.plan_comment_add(plan=plan, user=request.user, text=text)
     except services.PlanError as error:
         _errors(request, error)
     else:
