@@ -390,6 +390,20 @@ def test_a_version_is_decided_only_once(placed: Placed) -> None:
     assert plan.status == PlanStatus.APPROVED
 
 
+def test_a_reason_too_long_or_unstorable_is_refused_with_a_message(placed: Placed) -> None:
+    plan = _submitted(placed)
+    staff = placed.client("staff")
+    url = reverse("training:plan_return", args=[plan.pk])
+
+    long = staff.post(url, {"reason": "理" * 501}, follow=True)
+    nul = staff.post(url, {"reason": "退回\x00"}, follow=True)
+
+    assert "最多 500 个字" in _text(long)
+    assert nul.status_code == 200
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+
+
 def test_the_detail_page_shows_each_reader_only_the_buttons_they_may_use(placed: Placed) -> None:
     plan = _submitted(placed)
     url = reverse("training:plan_detail", args=[plan.pk])
@@ -683,3 +697,34 @@ def test_only_the_department_exports_the_plans(placed: Placed, who: str) -> None
     response = placed.client(who).get(reverse("training:plan_export"))
 
     assert response.status_code == 403
+
+
+def test_the_plan_page_and_the_export_read_in_a_fixed_number_of_queries(
+    placed: Placed, django_assert_max_num_queries: Any
+) -> None:
+    staff = placed.client("staff")
+    page = reverse("training:plan_current", args=[placed.secondment.pk])
+    export = reverse("training:plan_export")
+    v1 = _approved(placed)
+    with django_assert_max_num_queries(10) as few_page:
+        staff.get(page)
+    with django_assert_max_num_queries(12) as few_export:
+        staff.get(export)
+    counts = (len(few_page), len(few_export))
+
+    placed.client("mentor").post(reverse("training:plan_revise", args=[v1.pk]))
+    other = services.plan_start(secondment=placed.other, user=placed.other_mentor)
+    services.plan_update(
+        plan=other,
+        user=placed.other_mentor,
+        duties="",
+        summary="",
+        goals=[services.GoalInput(goal="目标", ability="political")],
+        milestones=[services.MilestoneInput(title="节点", due_on=datetime.date(2026, 4, 30))],
+    )
+    with django_assert_max_num_queries(counts[0]) as page_queries:
+        staff.get(page)
+    with django_assert_max_num_queries(counts[1]) as export_queries:
+        staff.get(export)
+
+    assert (len(page_queries), len(export_queries)) == counts
