@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from lianbing.accounts.models import AuditAction, AuditEvent, AuditResult, Role
 from lianbing.accounts.policy import policy_of
+from lianbing.training.access import READERS as TRAINING_READERS
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,19 @@ EXPECTED: dict[str, set[str]] = {
     "training:log_comment": {Role.MENTOR, Role.STAFF},
     "training:milestone_update": {Role.TRAINEE},
     "training:assessment_record": {Role.MENTOR},
+    # Training plans: read by everyone of the training period, written by one role each.
+    "training:plan_current": set(TRAINING_READERS),
+    "training:plan_detail": set(TRAINING_READERS),
+    "training:plan_compare": set(TRAINING_READERS),
+    "training:plan_print": set(TRAINING_READERS),
+    "training:plan_start": {Role.MENTOR},
+    "training:plan_edit": {Role.MENTOR},
+    "training:plan_submit": {Role.MENTOR},
+    "training:plan_revise": {Role.MENTOR},
+    "training:plan_return": {Role.STAFF},
+    "training:plan_approve": {Role.STAFF},
+    "training:plan_comment": {Role.STAFF, Role.MENTOR, Role.TRAINEE},
+    "training:plan_export": {Role.STAFF},
 }
 
 
