@@ -3,7 +3,7 @@
 lianbing demo [--port 8000]     embedded database, demo data, web + worker
 lianbing serve                  production server (gunicorn) against DATABASE_URL
 lianbing worker                 background task worker
-lianbing template cadres|posts -o FILE.xlsx
+lianbing template cadres|posts|mentors -o FILE.xlsx
 lianbing match --cadres C.xlsx --posts P.xlsx [-o out.xlsx] [--json] [--objective total|stable]
 lianbing import FILE.xlsx [--program NAME [--start DATE --end DATE]]
 lianbing manage ...             any Django management command
@@ -416,7 +416,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     template = sub.add_parser("template", help="生成空白导入模板")
     template.add_argument(
-        "kind", choices=["cadres", "posts"], metavar="类型", help="cadres（干部）或 posts（岗位）"
+        "kind",
+        choices=["cadres", "posts", "mentors"],
+        metavar="类型",
+        help="cadres（干部）、posts（岗位）或 mentors（导师）",
     )
     template.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
     template.set_defaults(func=cmd_template)
