@@ -37,7 +37,7 @@ EXPECTED: dict[str, set[str]] = {
     "web:cadre_list": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR},
     "web:cadre_detail": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR, Role.TRAINEE},
     "web:post_list": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR},
-    "web:post_detail": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR},
+    "web:post_detail": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR, Role.TRAINEE},
     "web:unit_list": {Role.STAFF},
     "web:unit_detail": {Role.STAFF, Role.HOST_CONTACT},
     "accounts:audit_list": {Role.AUDITOR},
@@ -47,6 +47,8 @@ EXPECTED: dict[str, set[str]] = {
     "admin:index": {Role.SYSTEM_ADMIN},
     "admin:auth_user_changelist": {Role.SYSTEM_ADMIN},
     "admin:people_cadre_changelist": {Role.SYSTEM_ADMIN},
+    "training:secondment_list": {Role.STAFF, Role.AUDITOR},
+    "training:secondment_export": {Role.STAFF, Role.AUDITOR},
 }
 
 
