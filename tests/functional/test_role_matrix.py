@@ -49,6 +49,10 @@ EXPECTED: dict[str, set[str]] = {
     "admin:people_cadre_changelist": {Role.SYSTEM_ADMIN},
     "training:secondment_list": {Role.STAFF, Role.AUDITOR},
     "training:secondment_export": {Role.STAFF, Role.AUDITOR},
+    "training:pairing": {Role.STAFF},
+    "training:pairing_propose": {Role.STAFF},
+    "training:pairing_confirm": {Role.STAFF},
+    "training:pairing_confirm_all": {Role.STAFF},
 }
 
 

@@ -1,9 +1,9 @@
 from django.urls import URLPattern
 
-from .views import secondments
+from .views import pairing, secondments
 
 app_name = "training"
 
 # Each views module of the training period lists its own patterns; they are
 # joined here under /training/.
-urlpatterns: list[URLPattern] = [*secondments.urlpatterns]
+urlpatterns: list[URLPattern] = [*secondments.urlpatterns, *pairing.urlpatterns]
