@@ -107,7 +107,10 @@ class SecondmentFilters:
 
     @property
     def mentor_state(self) -> MentorState | None:
-        return MentorState(self.state) if self.state in MentorState._value2member_map_ else None
+        try:
+            return MentorState(self.state)
+        except ValueError:
+            return None
 
 
 def program_of(program_id: int | None) -> Program | None:
