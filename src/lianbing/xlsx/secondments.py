@@ -3,7 +3,9 @@
 One sheet ``练兵安排``: a title row naming the program and the filter, the
 column headings, one row a secondment (who, from where, to which unit and
 post, the mentor and whether the department has confirmed it, the dates).
-Text is formula-safe; dates are real dates. The caller formats the lines.
+Text is formula-safe and rid of the control characters a sheet cannot hold
+(a search typed into the page ends up in the title); dates are real dates.
+The caller formats the lines.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -81,12 +84,12 @@ def secondments_workbook(
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
-    heading = f"{program} · {SHEET_TITLE}" + (f"（{scope}）" if scope else "")
+    heading = _text(f"{program} · {SHEET_TITLE}" + (f"（{scope}）" if scope else ""))
     print_setup(sheet, title=heading, columns=len(HEADERS), header_rows=HEADER_ROWS, on=on)
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A3"
-    title = WriteOnlyCell(sheet, value=safe_cell(heading))
+    title = WriteOnlyCell(sheet, value=_cell(heading))
     title.font = Font(bold=True, size=14)
     sheet.append([title])
     sheet.append(header_cells(sheet, HEADERS))
@@ -95,7 +98,7 @@ def secondments_workbook(
             [
                 number,
                 *(
-                    safe_cell(text)
+                    _cell(text)
                     for text in (
                         line.cadre_code,
                         line.cadre_name,
@@ -111,12 +114,20 @@ def secondments_workbook(
                 _date(sheet, line.started_on),
                 _date(sheet, line.ends_on),
                 line.duration_months,
-                safe_cell(line.note),
+                _cell(line.note),
             ]
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _text(value: str) -> str:
+    return str(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def _cell(value: str) -> object:
+    return safe_cell(_text(value))
 
 
 def _date(sheet: WriteOnlyWorksheet, day: datetime.date) -> WriteOnlyCell:

@@ -82,3 +82,17 @@ def test_the_sheet_prints_landscape_one_page_wide_with_title_and_headings_repeat
     assert sheet.print_title_rows == "$1:$2"
     assert sheet.oddHeader.right.text == "2026-05-15"
     assert sheet.freeze_panes == "A3"
+
+
+def test_control_characters_of_a_search_are_left_out_of_the_title() -> None:
+    content = secondments_workbook(
+        [_line(note="备注\x07")],
+        program="批次",
+        scope="搜索“孙\x00杰\x1b”",
+        on=datetime.date(2026, 5, 15),
+    )
+
+    rows = _read(content)
+
+    assert rows[0][0] == "批次 · 练兵安排（搜索“孙杰”）"
+    assert rows[2][13] == "备注"
