@@ -442,8 +442,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     match.set_defaults(func=cmd_match)
 
-    imp = sub.add_parser("import", help="把干部表/岗位表导入数据库（全有或全无，逐行列出问题）")
-    imp.add_argument("file", help="含“干部”和/或“岗位”工作表的 .xlsx 文件")
+    imp = sub.add_parser(
+        "import", help="把干部表/岗位表/导师表导入数据库（全有或全无，逐行列出问题）"
+    )
+    imp.add_argument("file", help="含“干部”“岗位”“导师”工作表（一个或几个）的 .xlsx 文件")
     imp.add_argument("--program", help="导入到的批次名称（默认：最新的批次）")
     imp.add_argument(
         "--start", help="新建批次的开始日期 YYYY-MM-DD（批次不存在时与 --end 一起给出）"

@@ -39,6 +39,8 @@ EXPECTED: dict[str, set[str]] = {
     "web:post_list": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR},
     "web:post_detail": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR, Role.TRAINEE},
     "web:unit_list": {Role.STAFF},
+    "web:mentor_list": {Role.STAFF},
+    "web:mentor_export": {Role.STAFF},
     "web:unit_detail": {Role.STAFF, Role.HOST_CONTACT},
     "accounts:audit_list": {Role.AUDITOR},
     "accounts:audit_export": {Role.AUDITOR},

@@ -23,7 +23,7 @@ from lianbing.demand.models import Post
 from lianbing.engine import taxonomy
 from lianbing.people import selectors as people_selectors
 from lianbing.people.adapters import MissingAssessmentError
-from lianbing.people.models import Cadre
+from lianbing.people.models import Cadre, Mentor
 from lianbing.training.selectors import secondments as training_selectors
 
 from . import charts, exports
@@ -73,6 +73,14 @@ def _posts_filtered(request: HttpRequest) -> tuple[QuerySet[Post], dict[str, Any
         pk__in=access.visible_posts(request.user).values("pk")
     )
     return posts, filters
+
+
+def _mentors_filtered(request: HttpRequest) -> tuple[QuerySet[Mentor], dict[str, Any]]:
+    filters: dict[str, Any] = {
+        "search": request.GET.get("q", "").strip(),
+        "unit_id": id_param(request, "unit"),
+    }
+    return people_selectors.mentor_list(**filters), filters
 
 
 def _xlsx(content: bytes, filename: str) -> FileResponse:
@@ -188,3 +196,25 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = people_selectors.unit_detail(unit_id=access.access_unit(request.user, unit_id).pk)
     return render(request, "web/unit_detail.html", {"unit": unit})
+
+
+@require_roles(Role.STAFF)
+def mentor_list(request: HttpRequest) -> HttpResponse:
+    mentors, filters = _mentors_filtered(request)
+    page = Paginator(mentors, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        _list_template(request, "web/mentor_list.html"),
+        {
+            "page_obj": page,
+            "q": filters["search"],
+            "unit_id": filters["unit_id"],
+            "units": people_selectors.mentor_units(),
+        },
+    )
+
+
+@require_roles(Role.STAFF)
+def mentor_export(request: HttpRequest) -> HttpResponseBase:
+    mentors = _mentors_filtered(request)[0]
+    return _xlsx(exports.mentors_workbook(mentors), "练兵导师.xlsx")
