@@ -38,7 +38,7 @@ EXPECTED: dict[str, set[str]] = {
     "web:cadre_list": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR},
     "web:cadre_detail": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR, Role.TRAINEE},
     "web:post_list": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR},
-    "web:post_detail": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR},
+    "web:post_detail": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR, Role.TRAINEE},
     "web:unit_list": {Role.STAFF},
     "web:mentor_list": {Role.STAFF},
     "web:mentor_export": {Role.STAFF},
@@ -81,6 +81,12 @@ EXPECTED: dict[str, set[str]] = {
     "training:plan_approve": {Role.STAFF},
     "training:plan_comment": {Role.STAFF, Role.MENTOR, Role.TRAINEE},
     "training:plan_export": {Role.STAFF},
+    "training:secondment_list": {Role.STAFF, Role.AUDITOR},
+    "training:secondment_export": {Role.STAFF, Role.AUDITOR},
+    "training:pairing": {Role.STAFF},
+    "training:pairing_propose": {Role.STAFF},
+    "training:pairing_confirm": {Role.STAFF},
+    "training:pairing_confirm_all": {Role.STAFF},
 }
 
 

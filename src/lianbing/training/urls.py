@@ -1,9 +1,14 @@
 from django.urls import URLPattern
 
-from .views import plans, progress
+from .views import pairing, plans, progress, secondments
 
 app_name = "training"
 
 # Each views module of the training period lists its own patterns; they are
 # joined here under /training/.
-urlpatterns: list[URLPattern] = [*progress.urlpatterns, *plans.urlpatterns]
+urlpatterns: list[URLPattern] = [
+    *secondments.urlpatterns,
+    *pairing.urlpatterns,
+    *progress.urlpatterns,
+    *plans.urlpatterns,
+]

@@ -24,6 +24,7 @@ from lianbing.engine import taxonomy
 from lianbing.people import selectors as people_selectors
 from lianbing.people.adapters import MissingAssessmentError
 from lianbing.people.models import Cadre, Mentor
+from lianbing.training.selectors import secondments as training_selectors
 
 from . import charts, exports
 
@@ -123,6 +124,7 @@ def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
             "assessment": assessment,
             "ability_rows": charts.ability_rows(assessment),
             "ability_chart": charts.ability_radar(cadre.name, assessment),
+            "placements": training_selectors.cadre_placements(user=request.user, cadre=cadre),
         },
     )
 
@@ -170,10 +172,11 @@ def post_export(request: HttpRequest) -> HttpResponseBase:
     return _xlsx(exports.posts_workbook(posts), "练兵岗位.xlsx")
 
 
-@require_roles(Role.STAFF, Role.HOST_CONTACT, Role.MENTOR)
+@require_roles(Role.STAFF, Role.HOST_CONTACT, Role.MENTOR, Role.TRAINEE)
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     post = demand_selectors.post_detail(post_id=access.access_post(request.user, post_id).pk)
-    return render(request, "web/post_detail.html", {"post": post})
+    placements = training_selectors.post_placements(user=request.user, post=post)
+    return render(request, "web/post_detail.html", {"post": post, "placements": placements})
 
 
 @require_roles(Role.STAFF)
