@@ -47,6 +47,7 @@ EXPECTED: dict[str, set[str]] = {
     "admin:index": {Role.SYSTEM_ADMIN},
     "admin:auth_user_changelist": {Role.SYSTEM_ADMIN},
     "admin:people_cadre_changelist": {Role.SYSTEM_ADMIN},
+    "training:overview": {Role.STAFF, Role.AUDITOR, Role.HOST_CONTACT},
 }
 
 

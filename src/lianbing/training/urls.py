@@ -1,7 +1,9 @@
 from django.urls import URLPattern
 
+from .views import followup
+
 app_name = "training"
 
 # Each views module of the training period lists its own patterns; they are
 # joined here under /training/.
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [*followup.urlpatterns]
