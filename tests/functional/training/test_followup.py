@@ -15,9 +15,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from lianbing.accounts.models import Role
 from lianbing.training.models import (
+    LogComment,
     Milestone,
     MonthlyAssessment,
+    PlanComment,
     PlanStatus,
     Secondment,
     TrainingPlan,
@@ -361,3 +364,181 @@ def test_the_overview_takes_the_same_queries_however_many_pairs(
         html = _overview(client)
 
     assert len(_rows(html, "silent-row")) == 2 + extra
+
+
+# --------------------------------------------------------------------------- home page: what is due
+
+
+def _dashboard(placed: Placed, who: str) -> str:
+    response = placed.client(who).get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _kinds(html: str) -> set[str]:
+    return set(re.findall(r'data-testid="due-item" data-kind="([\w-]+)"', html))
+
+
+def test_the_trainee_sees_the_own_post_mentor_and_dates(placed: Placed) -> None:
+    html = _dashboard(placed, "trainee")
+
+    card = html[html.index('data-testid="placement-card"') :]
+    assert "基层治理岗" in card
+    assert "新仓镇" in card
+    assert "李俊" in card
+    assert "2026年3月1日—2027年2月28日（12 个月）" in card
+    assert f"/training/{placed.secondment.pk}/" in card
+
+
+def test_a_cadre_without_a_post_is_told_what_comes(placed: Placed) -> None:
+    loner = factories.account(Role.TRAINEE, cadre_=factories.cadre(name="未到岗"))
+    client = Client()
+    client.force_login(loner)
+
+    html = client.get("/").content.decode()
+
+    assert 'data-testid="placement-empty"' in html
+    assert 'data-testid="due-empty"' in html
+
+
+def test_the_trainee_is_due_a_log_late_and_coming_milestones_and_a_plan_to_read(
+    placed: Placed,
+) -> None:
+    approved = _plan(placed.secondment)
+    _milestone(approved, D(2026, 5, 10))
+    _milestone(approved, D(2026, 5, 28))
+    _milestone(approved, D(2026, 6, 3))  # next month: not yet
+    _plan(placed.secondment, PlanStatus.SUBMITTED, version=2)
+
+    html = _dashboard(placed, "trainee")
+
+    assert _kinds(html) == {"log-gap", "late", "due-month", "plan-read"}
+    assert "节点0528" in html
+    assert "节点0603" not in html
+
+
+def test_a_comment_on_the_submitted_plan_settles_it_for_the_trainee(placed: Placed) -> None:
+    plan = _plan(placed.secondment, PlanStatus.SUBMITTED)
+    PlanComment.objects.create(plan=plan, author=placed.trainee, text="同意")
+
+    assert "plan-read" not in _kinds(_dashboard(placed, "trainee"))
+
+
+def test_the_trainee_up_to_date_has_nothing_due(placed: Placed) -> None:
+    _quiet(placed)
+
+    html = _dashboard(placed, "trainee")
+
+    assert _kinds(html) == set()
+    assert "暂无待办" in html
+
+
+def test_the_mentor_is_due_a_plan_to_draft_a_log_to_comment_and_the_assessments(
+    placed: Placed,
+) -> None:
+    _log(placed.secondment, D(2026, 5, 12), placed.trainee)
+    _log(placed.other, D(2026, 5, 12), placed.other_trainee)  # not the mentor's trainee
+
+    html = _dashboard(placed, "mentor")
+
+    assert _kinds(html) == {"plan-draft", "log-comment", "assessment", "assessment-month"}
+    assert "王楠楠" not in html
+    assert "孙杰 2026年4月 的月度评价未填写" in html
+
+
+def test_the_mentor_revises_a_returned_plan_and_follows_late_milestones(placed: Placed) -> None:
+    approved = _plan(placed.secondment)
+    _milestone(approved, D(2026, 5, 1))
+    _plan(placed.secondment, PlanStatus.RETURNED, version=2)
+    _log(placed.secondment, D(2026, 5, 12), placed.trainee)
+    _assess(placed.secondment, D(2026, 4, 1), placed.mentor)
+    _assess(placed.secondment, D(2026, 5, 1), placed.mentor)
+
+    html = _dashboard(placed, "mentor")
+
+    assert _kinds(html) == {"plan-return", "log-comment", "late"}
+    assert "第 2 版练兵计划被退回" in html
+
+
+@pytest.mark.parametrize(("on", "due"), [(D(2026, 5, 1), True), (D(2026, 4, 30), False)])
+def test_a_log_awaits_a_comment_for_n_days(placed: Placed, on: datetime.date, due: bool) -> None:
+    _log(placed.secondment, on, placed.trainee)
+
+    assert ("log-comment" in _kinds(_dashboard(placed, "mentor"))) is due
+
+
+def test_a_commented_log_awaits_nothing(placed: Placed) -> None:
+    log = _log(placed.secondment, D(2026, 5, 12), placed.trainee)
+    LogComment.objects.create(log=log, author=placed.mentor, text="很好")
+
+    assert "log-comment" not in _kinds(_dashboard(placed, "mentor"))
+
+
+def test_the_host_contact_follows_the_own_units_late_items(placed: Placed) -> None:
+    _quiet(placed)
+    for s in (placed.secondment, placed.other):
+        _milestone(TrainingPlan.objects.get(secondment=s), D(2026, 5, 1))
+
+    html = _dashboard(placed, "host")
+
+    assert _kinds(html) == {"late"}
+    assert "孙杰" in html
+    assert "王楠楠" not in html
+
+
+def test_the_department_is_due_approvals_pairings_silences_and_late_milestones(
+    placed: Placed,
+) -> None:
+    _milestone(_plan(placed.secondment), D(2026, 5, 1))
+    _plan(placed.other, PlanStatus.SUBMITTED)
+    Secondment.objects.filter(pk=placed.other.pk).update(mentor_confirmed_at=None)
+
+    html = _dashboard(placed, "staff")
+
+    assert _kinds(html) == {"plan-submitted", "pairing", "log-gap", "late"}
+    assert "王楠楠 的第 1 版练兵计划待审批" in html
+    assert "/training/overview/" in html
+
+
+def test_several_items_of_a_kind_link_the_department_to_the_overview(placed: Placed) -> None:
+    items = {i.kind: i for i in followup.due_items(placed.staff)}
+
+    assert items["log-gap"].count == 2
+    assert items["log-gap"].url == "/training/overview/"
+
+
+def test_an_inspector_has_nothing_due(placed: Placed) -> None:
+    client = Client()
+    client.force_login(factories.account(Role.INSPECTOR))
+
+    html = client.get("/").content.decode()
+
+    assert 'data-testid="due-empty"' in html
+    assert 'data-testid="placement-card"' not in html
+
+
+def test_the_dashboard_keeps_its_figures(placed: Placed) -> None:
+    html = _dashboard(placed, "staff")
+
+    assert html.index('data-testid="due-card"') < html.index('data-testid="counts"')
+
+
+QUERIES = {"staff": 4, "mentor": 3, "trainee": 4, "host": 2}
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+@pytest.mark.parametrize("who", list(QUERIES))
+def test_the_due_items_take_the_same_queries_however_many_pairs(
+    placed: Placed, extra: int, who: str, django_assert_max_num_queries: Any
+) -> None:
+    _more_pairs(placed, extra)
+    # The extra pairs are all the mentor's own trainees too.
+    Secondment.objects.exclude(pk=placed.other.pk).filter(mentor_confirmed_at__isnull=False).update(
+        mentor=placed.secondment.mentor
+    )
+    account = getattr(placed, who)
+
+    with django_assert_max_num_queries(QUERIES[who]):
+        items = followup.due_items(account)
+
+    assert items
