@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 
 from lianbing.accounts.models import Role
@@ -22,11 +24,13 @@ from lianbing.training.models import (
     MonthlyAssessment,
     PlanComment,
     PlanStatus,
+    ReminderSent,
     Secondment,
     TrainingPlan,
     WorkLog,
 )
 from lianbing.training.selectors import followup
+from lianbing.training.services.followup import addresses_of
 from tests import factories
 
 from .conftest import Placed, _second
@@ -542,3 +546,115 @@ def test_the_due_items_take_the_same_queries_however_many_pairs(
         items = followup.due_items(account)
 
     assert items
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+def _with_addresses(placed: Placed) -> None:
+    for who in ("staff", "mentor", "trainee", "host"):
+        account = getattr(placed, who)
+        account.email = f"{account.username}@example.gov.cn"
+        account.save()
+
+
+def _mails_to(address: str) -> list[Any]:
+    return [m for m in mail.outbox if address in m.to]
+
+
+def test_each_person_gets_one_mail_and_the_same_item_never_twice(placed: Placed) -> None:
+    _with_addresses(placed)
+
+    call_command("send_training_reminders", "--date", TODAY, stdout=_Sink())
+    first = len(mail.outbox)
+    call_command("send_training_reminders", "--date", TODAY, stdout=_Sink())
+    call_command("send_training_reminders", "--date", "2026-05-16", stdout=_Sink())
+
+    assert first == 4
+    assert len(mail.outbox) == 4
+    assert len(_mails_to("sunjie@example.gov.cn")) == 1
+    assert ReminderSent.objects.filter(
+        user=placed.trainee, key=f"log-gap:{placed.secondment.pk}:none"
+    ).exists()
+
+
+def test_a_new_item_goes_out_the_next_day_alone(placed: Placed) -> None:
+    _with_addresses(placed)
+    call_command("send_training_reminders", "--date", TODAY, stdout=_Sink())
+    _milestone(_plan(placed.secondment), D(2026, 5, 15))
+
+    call_command("send_training_reminders", "--date", "2026-05-16", stdout=_Sink())
+
+    to_trainee = _mails_to("sunjie@example.gov.cn")
+    assert len(to_trainee) == 2
+    assert "节点0515" in to_trainee[1].body
+    assert "未填写练兵日志" not in to_trainee[1].body
+
+
+def test_the_mail_is_in_chinese_with_links_to_the_site(placed: Placed, settings: Any) -> None:
+    settings.LIANBING_SITE_URL = "https://lianbing.example.gov.cn/"
+    _with_addresses(placed)
+
+    call_command("send_training_reminders", stdout=_Sink())
+
+    (message,) = _mails_to("sunjie@example.gov.cn")
+    assert message.subject == "【练兵台】您有 1 项练兵待办（5月15日）"
+    assert "已 75 天未填写练兵日志" in message.body
+    assert f"https://lianbing.example.gov.cn/training/{placed.secondment.pk}/" in message.body
+
+
+def test_a_dry_run_sends_and_records_nothing(placed: Placed) -> None:
+    _with_addresses(placed)
+    out = _Sink()
+
+    call_command("send_training_reminders", "--dry-run", "--date", TODAY, stdout=out)
+
+    assert mail.outbox == []
+    assert not ReminderSent.objects.exists()
+    assert "试运行" in out.text
+    assert "sunjie" in out.text
+
+
+def test_an_item_claimed_by_another_run_is_left_out(placed: Placed) -> None:
+    _with_addresses(placed)
+    ReminderSent.objects.create(user=placed.trainee, key=f"log-gap:{placed.secondment.pk}:none")
+    ReminderSent.objects.create(user=placed.mentor, key="mail:2026-05-15")
+
+    call_command("send_training_reminders", "--date", TODAY, stdout=_Sink())
+
+    assert _mails_to("sunjie@example.gov.cn") == []
+    assert _mails_to("lijun@example.gov.cn") == []
+    assert len(mail.outbox) == 2
+
+
+def test_accounts_without_an_address_get_nothing(placed: Placed) -> None:
+    call_command("send_training_reminders", "--date", TODAY, stdout=_Sink())
+
+    assert mail.outbox == []
+    assert not ReminderSent.objects.exists()
+
+
+def test_a_mentors_own_address_is_used_when_known(placed: Placed) -> None:
+    mentor = User.objects.select_related("profile__mentor").get(pk=placed.mentor.pk)
+    mentor.email = "lijun@example.gov.cn"
+    mentor.profile.mentor.email = "LiJun@xincang.gov.cn"  # type: ignore[union-attr]
+
+    assert addresses_of(mentor) == ("lijun@example.gov.cn", "LiJun@xincang.gov.cn")
+
+
+def test_a_bad_date_is_refused_in_chinese(placed: Placed) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="日期格式应为 YYYY-MM-DD"):
+        call_command("send_training_reminders", "--date", "15/05/2026")
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
