@@ -24,6 +24,7 @@ from lianbing.engine import taxonomy
 from lianbing.people import selectors as people_selectors
 from lianbing.people.adapters import MissingAssessmentError
 from lianbing.people.models import Cadre, Mentor
+from lianbing.training.selectors import followup as followup_selectors
 from lianbing.training.selectors import secondments as training_selectors
 
 from . import charts, exports
@@ -44,6 +45,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "web/dashboard.html",
         {
+            "due_items": followup_selectors.due_items(request.user),
+            "placements": followup_selectors.my_placements(request.user),
             "summary": summary,
             "category_chart": charts.category_chart(summary),
             "host_unit_chart": charts.host_unit_chart(summary),
