@@ -3,7 +3,7 @@
 lianbing demo [--port 8000]     embedded database, demo data, web + worker
 lianbing serve                  production server (gunicorn) against DATABASE_URL
 lianbing worker                 background task worker
-lianbing template cadres|posts -o FILE.xlsx
+lianbing template cadres|posts|mentors -o FILE.xlsx
 lianbing match --cadres C.xlsx --posts P.xlsx [-o out.xlsx] [--json] [--objective total|stable]
 lianbing import FILE.xlsx [--program NAME [--start DATE --end DATE]]
 lianbing manage ...             any Django management command
@@ -416,7 +416,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     template = sub.add_parser("template", help="生成空白导入模板")
     template.add_argument(
-        "kind", choices=["cadres", "posts"], metavar="类型", help="cadres（干部）或 posts（岗位）"
+        "kind",
+        choices=["cadres", "posts", "mentors"],
+        metavar="类型",
+        help="cadres（干部）、posts（岗位）或 mentors（导师）",
     )
     template.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
     template.set_defaults(func=cmd_template)
@@ -439,8 +442,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     match.set_defaults(func=cmd_match)
 
-    imp = sub.add_parser("import", help="把干部表/岗位表导入数据库（全有或全无，逐行列出问题）")
-    imp.add_argument("file", help="含“干部”和/或“岗位”工作表的 .xlsx 文件")
+    imp = sub.add_parser(
+        "import", help="把干部表/岗位表/导师表导入数据库（全有或全无，逐行列出问题）"
+    )
+    imp.add_argument("file", help="含“干部”“岗位”“导师”工作表（一个或几个）的 .xlsx 文件")
     imp.add_argument("--program", help="导入到的批次名称（默认：最新的批次）")
     imp.add_argument(
         "--start", help="新建批次的开始日期 YYYY-MM-DD（批次不存在时与 --end 一起给出）"

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from lianbing.accounts.models import AuditAction, AuditEvent, AuditResult, Role
 from lianbing.accounts.policy import policy_of
+from lianbing.training.access import READERS as TRAINING_READERS
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +38,10 @@ EXPECTED: dict[str, set[str]] = {
     "web:cadre_list": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR},
     "web:cadre_detail": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR, Role.TRAINEE},
     "web:post_list": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR},
-    "web:post_detail": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR},
+    "web:post_detail": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR, Role.TRAINEE},
     "web:unit_list": {Role.STAFF},
+    "web:mentor_list": {Role.STAFF},
+    "web:mentor_export": {Role.STAFF},
     "web:unit_detail": {Role.STAFF, Role.HOST_CONTACT},
     "accounts:audit_list": {Role.AUDITOR},
     "accounts:audit_export": {Role.AUDITOR},
@@ -47,6 +50,44 @@ EXPECTED: dict[str, set[str]] = {
     "admin:index": {Role.SYSTEM_ADMIN},
     "admin:auth_user_changelist": {Role.SYSTEM_ADMIN},
     "admin:people_cadre_changelist": {Role.SYSTEM_ADMIN},
+    "training:secondment_detail": {
+        Role.STAFF,
+        Role.AUDITOR,
+        Role.HOST_CONTACT,
+        Role.MENTOR,
+        Role.TRAINEE,
+    },
+    "training:attachment_download": {
+        Role.STAFF,
+        Role.AUDITOR,
+        Role.HOST_CONTACT,
+        Role.MENTOR,
+        Role.TRAINEE,
+    },
+    "training:log_create": {Role.TRAINEE},
+    "training:log_comment": {Role.MENTOR, Role.STAFF},
+    "training:milestone_update": {Role.TRAINEE},
+    "training:assessment_record": {Role.MENTOR},
+    # Training plans: read by everyone of the training period, written by one role each.
+    "training:plan_current": set(TRAINING_READERS),
+    "training:plan_detail": set(TRAINING_READERS),
+    "training:plan_compare": set(TRAINING_READERS),
+    "training:plan_print": set(TRAINING_READERS),
+    "training:plan_start": {Role.MENTOR},
+    "training:plan_edit": {Role.MENTOR},
+    "training:plan_submit": {Role.MENTOR},
+    "training:plan_revise": {Role.MENTOR},
+    "training:plan_return": {Role.STAFF},
+    "training:plan_approve": {Role.STAFF},
+    "training:plan_comment": {Role.STAFF, Role.MENTOR, Role.TRAINEE},
+    "training:plan_export": {Role.STAFF},
+    "training:secondment_list": {Role.STAFF, Role.AUDITOR},
+    "training:secondment_export": {Role.STAFF, Role.AUDITOR},
+    "training:pairing": {Role.STAFF},
+    "training:pairing_propose": {Role.STAFF},
+    "training:pairing_confirm": {Role.STAFF},
+    "training:pairing_confirm_all": {Role.STAFF},
+    "training:overview": {Role.STAFF, Role.AUDITOR, Role.HOST_CONTACT},
 }
 
 

@@ -1,7 +1,7 @@
 """Checking the rows read against the database, before anything is written.
 
 :func:`import_plan` looks at every row as the write would see it (the program,
-units, existing posts and cadres, mentors) and returns an :class:`ImportPlan`:
+units, existing posts, cadres and mentors) and returns an :class:`ImportPlan`:
 what the write needs, and every problem found. A plan with problems is never
 written.
 """
@@ -23,10 +23,16 @@ from lianbing.demand.adapters import POST_PROFILE_FIELDS, post_field_values
 from lianbing.demand.models import Post, Program
 from lianbing.demand.selectors import current_program
 from lianbing.engine import scoring, taxonomy
+from lianbing.engine.mentor_profiles import MentorProfile
 from lianbing.engine.profiles import CadreProfile, PostProfile
-from lianbing.people.adapters import CADRE_PROFILE_FIELDS, cadre_field_values
+from lianbing.people.adapters import (
+    CADRE_PROFILE_FIELDS,
+    MENTOR_PROFILE_FIELDS,
+    cadre_field_values,
+    mentor_field_values,
+)
 from lianbing.people.models import AbilityAssessment, Cadre, Mentor, Unit
-from lianbing.xlsx.columns import CADRES, POSTS, SheetSpec
+from lianbing.xlsx.columns import CADRES, MENTORS, POSTS, SheetSpec
 from lianbing.xlsx.problems import CellProblem
 from lianbing.xlsx.reader import ReadResult
 
@@ -43,9 +49,13 @@ def _headers(spec: SheetSpec[Any], fields: Mapping[str, str]) -> dict[str, str]:
     return {name: by_attribute[attribute] for name, attribute in fields.items()}
 
 
-#: The sheet header of each cadre and post model field an import fills.
+#: The sheet header of each cadre, post and mentor model field an import fills.
 CADRE_HEADERS: Final[dict[str, str]] = _headers(CADRES, CADRE_PROFILE_FIELDS)
 POST_HEADERS: Final[dict[str, str]] = _headers(POSTS, POST_PROFILE_FIELDS)
+MENTOR_HEADERS: Final[dict[str, str]] = {
+    **_headers(MENTORS, MENTOR_PROFILE_FIELDS),
+    "unit": MENTORS.column("单位").header,
+}
 
 
 @dataclass(frozen=True)
@@ -65,9 +75,10 @@ class ImportPlan:
     new_program: NewProgram | None
     units: dict[str, Unit]
     new_units: dict[str, str]  # name -> kind code, in creation order
-    mentors: dict[str, Mentor | None]  # post id -> mentor
+    post_mentors: dict[str, str | None]  # post id -> mentor code (existing or of the sheet)
     existing_cadres: dict[str, Cadre]
     categories: dict[str, tuple[str, bool]]  # cadre id -> (category code, derived)
+    existing_mentors: dict[str, Mentor] = field(default_factory=dict)
     problems: list[CellProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -75,18 +86,33 @@ class ImportPlan:
 def import_plan(
     cadres: ReadResult[CadreProfile] | None,
     posts: ReadResult[PostProfile] | None,
+    mentors: ReadResult[MentorProfile] | None = None,
     *,
     program: Program | None,
     new_program: NewProgram | None,
     progress: Progress,
 ) -> ImportPlan:
-    """Check the rows read against the database; the plan lists every problem found."""
+    """Check the rows read against the database; the plan lists every problem found.
+
+    Mentors belong to no program: a workbook of mentors alone needs none (and
+    creates none).
+    """
     problems: list[CellProblem] = []
     warnings: list[str] = []
-    program = _resolve_program(program, new_program, problems)
+    if cadres is not None or posts is not None:
+        program = _resolve_program(program, new_program, problems)
+    else:
+        program = None
+        if new_program is not None:
+            warnings.append(
+                _("工作簿只有导师，导师不属于练兵批次，未新建批次“%(name)s”")
+                % {"name": new_program.name.strip()}
+            )
+            new_program = None
     cadre_rows = list(zip(cadres.rows, cadres.row_numbers, strict=True)) if cadres else []
     post_rows = list(zip(posts.rows, posts.row_numbers, strict=True)) if posts else []
-    total = max(1, len(cadre_rows) + len(post_rows))
+    mentor_rows = list(zip(mentors.rows, mentors.row_numbers, strict=True)) if mentors else []
+    total = max(1, len(cadre_rows) + len(post_rows) + len(mentor_rows))
     done = 0
 
     def step() -> None:
@@ -94,8 +120,9 @@ def import_plan(
         done += 1
         progress(20 + 30 * done // total, _("核对第 %(n)d / %(m)d 条") % {"n": done, "m": total})
 
-    units, new_units = _plan_units(cadre_rows, post_rows, problems)
-    mentors = _check_posts(post_rows, program, problems, warnings, step)
+    units, new_units = _plan_units(cadre_rows, post_rows, mentor_rows, problems)
+    existing_mentors = _check_mentors(mentor_rows, units, new_units, problems, step)
+    post_mentors = _check_posts(post_rows, mentor_rows, program, problems, warnings, step)
     existing_cadres = _existing_cadres([p for p, _row in cadre_rows])
     post_codes = {p.id for p, _row in post_rows}
     if program is not None:
@@ -113,9 +140,10 @@ def import_plan(
         new_program=new_program,
         units=units,
         new_units=new_units,
-        mentors=mentors,
+        post_mentors=post_mentors,
         existing_cadres=existing_cadres,
         categories=categories,
+        existing_mentors=existing_mentors,
         problems=problems,
         warnings=warnings,
     )
@@ -156,11 +184,17 @@ def _resolve_program(
 def _plan_units(
     cadre_rows: Sequence[tuple[CadreProfile, int]],
     post_rows: Sequence[tuple[PostProfile, int]],
+    mentor_rows: Sequence[tuple[MentorProfile, int]],
     problems: list[CellProblem],
 ) -> tuple[dict[str, Unit], dict[str, str]]:
-    """The units named that exist, and those to create (name -> kind) in creation order."""
+    """The units named that exist, and those to create (name -> kind) in creation order.
+
+    A mentor's unit is never created: it must exist, or be a post's unit of
+    the same workbook (see :func:`_check_mentors`).
+    """
     names = {p.unit for p, _row in post_rows} | {c.origin_unit for c, _row in cadre_rows}
     names |= {u for c, _row in cadre_rows for u in c.avoided_units}
+    names |= {m.unit for m, _row in mentor_rows}
     units = {u.name: u for u in Unit.objects.filter(name__in=names)}
     new_units: dict[str, str] = {}
     first_use: dict[str, tuple[str, int, str]] = {}
@@ -183,14 +217,95 @@ def _plan_units(
     return units, new_units
 
 
+def _check_mentors(
+    mentor_rows: Sequence[tuple[MentorProfile, int]],
+    units: Mapping[str, Unit],
+    new_units: Mapping[str, str],
+    problems: list[CellProblem],
+    step: Callable[[], None],
+) -> dict[str, Mentor]:
+    """Mentors: a known host unit, the same person when the 导师编号 exists, valid fields.
+
+    Returns the existing mentors the sheet names, by code (the write updates them).
+    """
+    if not mentor_rows:
+        return {}
+    existing = {
+        m.code: m
+        for m in Mentor.objects.filter(code__in=[p.id for p, _row in mentor_rows]).select_related(
+            "unit"
+        )
+    }
+    sheet = MENTORS.title
+    unit_header = MENTOR_HEADERS["unit"]
+    for profile, row in mentor_rows:
+        # A unit the workbook creates counts only as a post's host unit: one
+        # created for a cadre's 现单位 is a department, and still unknown here.
+        kind = units[profile.unit].kind if profile.unit in units else new_units.get(profile.unit)
+        if kind is None or (profile.unit not in units and kind == _DEPARTMENT):
+            problems.append(
+                CellProblem(
+                    sheet,
+                    row,
+                    unit_header,
+                    profile.unit,
+                    _(
+                        "不是系统中已有的单位（可能写错了）；请核对单位全称，"
+                        "或先在“单位”中添加该单位（或在同一工作簿的“岗位”表中加入该单位的岗位）后再导入"
+                    ),
+                )
+            )
+        elif kind not in {t.code for t in taxonomy.HOST_UNIT_KINDS}:
+            problems.append(
+                CellProblem(
+                    sheet,
+                    row,
+                    unit_header,
+                    profile.unit,
+                    _("是市级部门；导师应来自用人单位（镇街道或市级平台），请核对单位"),
+                )
+            )
+        found = existing.get(profile.id)
+        if found is not None and found.name != profile.name:
+            problems.append(
+                CellProblem(
+                    sheet,
+                    row,
+                    MENTOR_HEADERS["code"],
+                    profile.id,
+                    _(
+                        "已被导师“%(existing)s”使用，与本行姓名“%(name)s”不一致；"
+                        "如是同一人请把姓名改为一致，如是另一人请换一个编号"
+                    )
+                    % {"existing": found.name, "name": profile.name},
+                )
+            )
+        values = mentor_field_values(profile)
+        try:
+            Mentor(**values).full_clean(
+                exclude=["unit", "phone"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            shown = {name: value for name, value in values.items() if name != "strengths"}
+            problems.extend(_field_problems(exc, sheet, row, MENTOR_HEADERS, shown))
+        step()
+    return existing
+
+
 def _check_posts(
     post_rows: Sequence[tuple[PostProfile, int]],
+    mentor_rows: Sequence[tuple[MentorProfile, int]],
     program: Program | None,
     problems: list[CellProblem],
     warnings: list[str],
     step: Callable[[], None],
-) -> dict[str, Mentor | None]:
-    """Posts: a code new to the program, valid fields, the mentor found at the unit."""
+) -> dict[str, str | None]:
+    """Posts: a code new to the program, valid fields, the mentor found at the unit.
+
+    A post's 导师 is looked for among the mentors in the database and those of
+    the workbook's 导师 sheet (which wins for a code it names). Returns the
+    code of each post's mentor, or None.
+    """
     existing_codes: dict[str, Post] = {}
     if program is not None and post_rows:
         existing_codes = {
@@ -198,12 +313,21 @@ def _check_posts(
             for p in Post.objects.filter(program=program, code__in=[r.id for r, _n in post_rows])
         }
     mentor_names = {p.id: _mentor_name(p.mentor) for p, _row in post_rows if p.mentor.strip()}
-    candidates: dict[tuple[str, str], list[Mentor]] = {}
-    for mentor in Mentor.objects.filter(
-        name__in=set(mentor_names.values()), unit__name__in=[p.unit for p, _row in post_rows]
-    ).select_related("unit"):
-        candidates.setdefault((mentor.unit.name, mentor.name), []).append(mentor)
-    mentors: dict[str, Mentor | None] = {}
+    sheet_mentors = {m.id: m for m, _row in mentor_rows}
+    candidates: dict[tuple[str, str], list[str]] = {}
+    if mentor_names:
+        for code, unit_name, name in (
+            Mentor.objects.filter(
+                name__in=set(mentor_names.values()),
+                unit__name__in=[p.unit for p, _row in post_rows],
+            )
+            .exclude(code__in=sheet_mentors)
+            .values_list("code", "unit__name", "name")
+        ):
+            candidates.setdefault((unit_name, name), []).append(code)
+    for mentor in sheet_mentors.values():
+        candidates.setdefault((mentor.unit, mentor.name), []).append(mentor.id)
+    mentors: dict[str, str | None] = {}
     sheet = POSTS.title
     for post_profile, row in post_rows:
         if post_profile.id in existing_codes:
@@ -239,7 +363,8 @@ def _check_posts(
                 warnings.append(
                     _(
                         "工作表“%(sheet)s”第 %(row)d 行“导师”列：单位“%(unit)s”%(why)s"
-                        "（“%(mentor)s”），导师已留空；请在管理后台添加或核对导师后再为岗位指定"
+                        "（“%(mentor)s”），导师已留空；请在“练兵导师”中添加或核对导师"
+                        "（可用“导师”工作表导入）后再为岗位指定"
                     )
                     % {
                         "sheet": sheet,

@@ -21,7 +21,7 @@ class DateInput(forms.DateInput):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Excel 文件（.xlsx）"),
-        help_text=_("含“干部”工作表、“岗位”工作表或两者皆有；用导入模板填写。"),
+        help_text=_("含“干部”“岗位”“导师”工作表中的一个或几个；用导入模板填写。"),
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -124,6 +124,9 @@ def import_job_execute(*, job_id: int) -> str:
             posts_created=result.posts_created,
             units_created=result.units_created,
             mentors_linked=result.mentors_linked,
+            mentors_created=result.mentors_created,
+            mentors_updated=result.mentors_updated,
+            mentors_unchanged=result.mentors_unchanged,
             warnings=list(result.warnings),
         )
 

@@ -43,6 +43,8 @@ class ImportKind(models.TextChoices):
     CADRES = "cadres", _("干部")
     POSTS = "posts", _("岗位")
     BOTH = "both", _("干部和岗位")
+    #: A workbook of mentors alone; mentors alongside cadres or posts show in the counts.
+    MENTORS = "mentors", _("导师")
 
 
 class ImportJob(BackgroundWork):
@@ -91,6 +93,9 @@ class ImportJob(BackgroundWork):
     posts_created = models.PositiveIntegerField(_("新增岗位"), default=0)
     units_created = models.PositiveIntegerField(_("新增单位"), default=0)
     mentors_linked = models.PositiveIntegerField(_("关联导师"), default=0)
+    mentors_created = models.PositiveIntegerField(_("新增导师"), default=0)
+    mentors_updated = models.PositiveIntegerField(_("更新导师"), default=0)
+    mentors_unchanged = models.PositiveIntegerField(_("未变导师"), default=0)
     program_created = models.BooleanField(_("新建了批次"), default=False)
     #: Every problem found, as dicts with sheet, row, column, value, expected and text.
     problems = models.JSONField(_("问题"), default=list, blank=True)
@@ -128,3 +133,16 @@ class ImportJob(BackgroundWork):
     @property
     def cadres_total(self) -> int:
         return self.cadres_created + self.cadres_updated + self.cadres_unchanged
+
+    @property
+    def mentors_total(self) -> int:
+        """The rows of the 导师 sheet; 0 when the workbook had none."""
+        return self.mentors_created + self.mentors_updated + self.mentors_unchanged
+
+    @property
+    def has_cadres(self) -> bool:
+        return self.kind in (ImportKind.CADRES, ImportKind.BOTH)
+
+    @property
+    def has_posts(self) -> bool:
+        return self.kind in (ImportKind.POSTS, ImportKind.BOTH)

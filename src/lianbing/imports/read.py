@@ -1,8 +1,8 @@
-"""Reading an uploaded workbook: its sheets 干部 and/or 岗位, from one opening of the file.
+"""Reading an uploaded workbook: its sheets 干部, 岗位 and 导师, from one opening of the file.
 
 The validating readers of :mod:`lianbing.xlsx.reader` do the work (the same as
-``lianbing match``); this module adds what an import needs: either sheet may be
-missing but not both, and the problems of both sheets are reported together.
+``lianbing match``); this module adds what an import needs: any of the sheets
+may be missing but not all, and the problems of every sheet are reported together.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from lianbing.engine.mentor_profiles import MentorProfile
 from lianbing.engine.profiles import CadreProfile, PostProfile
-from lianbing.xlsx.columns import CADRES, POSTS, SheetSpec
+from lianbing.xlsx.columns import CADRES, MENTORS, POSTS, SheetSpec
 from lianbing.xlsx.problems import CellProblem, SpreadsheetError
 from lianbing.xlsx.reader import ReadResult, open_workbook, read_opened
 
@@ -53,34 +54,36 @@ class WorkbookRead:
 
     cadres: ReadResult[CadreProfile] | None
     posts: ReadResult[PostProfile] | None
+    mentors: ReadResult[MentorProfile] | None
     warnings: list[str]
     #: False when a sheet had problems and holds only its good rows (or is None).
     complete: bool = True
 
 
 def read_workbook(path: Path, progress: Progress) -> WorkbookRead:
-    """Read the sheets 干部 and 岗位 of ``path``, opening the file once.
+    """Read the sheets 干部, 岗位 and 导师 of ``path``, opening the file once.
 
     Raises :class:`ImportProblemsError` with every problem of the file or of
-    either sheet, or when the workbook has neither sheet.
+    any sheet, or when the workbook has none of them.
     """
     source = path.name
     try:
         with open_workbook(path) as workbook:
             titles = list(workbook.sheetnames)
-            has_cadres, has_posts = CADRES.title in titles, POSTS.title in titles
-            if not (has_cadres or has_posts):
-                raise ImportProblemsError([_neither_sheet(titles)], source=source)
+            present = {spec.kind: spec.title in titles for spec in (CADRES, POSTS, MENTORS)}
+            if not any(present.values()):
+                raise ImportProblemsError([_no_sheet(titles)], source=source)
             problems: list[CellProblem] = []
             warnings: list[str] = []
             sheets: list[ReadResult[Any] | None] = []
             partial_only = False
-            wanted: tuple[tuple[bool, SheetSpec[Any], int], ...] = (
-                (has_cadres, CADRES, 10),
-                (has_posts, POSTS, 20),
+            wanted: tuple[tuple[SheetSpec[Any], int], ...] = (
+                (CADRES, 10),
+                (POSTS, 15),
+                (MENTORS, 20),
             )
-            for present, spec, percent in wanted:
-                if not present:
+            for spec, percent in wanted:
+                if not present[spec.kind]:
                     sheets.append(None)
                     continue
                 progress(percent - 8, _("读取工作表“%(sheet)s”") % {"sheet": spec.title})
@@ -98,7 +101,11 @@ def read_workbook(path: Path, progress: Progress) -> WorkbookRead:
     except SpreadsheetError as exc:
         raise ImportProblemsError(exc.problems, source=source) from None
     read = WorkbookRead(
-        cadres=sheets[0], posts=sheets[1], warnings=warnings, complete=not partial_only
+        cadres=sheets[0],
+        posts=sheets[1],
+        mentors=sheets[2],
+        warnings=warnings,
+        complete=not partial_only,
     )
     if problems:
         # The rows read well go with the error, to be checked against the database too.
@@ -106,12 +113,17 @@ def read_workbook(path: Path, progress: Progress) -> WorkbookRead:
     return read
 
 
-def _neither_sheet(titles: Sequence[str]) -> CellProblem:
+def _no_sheet(titles: Sequence[str]) -> CellProblem:
     return file_problem(
         _(
-            "文件中既没有“%(cadres)s”工作表，也没有“%(posts)s”工作表（现有：%(present)s）。"
-            "请使用导入模板（lianbing template cadres 或 lianbing template posts，"
+            "文件中既没有“%(cadres)s”工作表，也没有“%(posts)s”工作表（现有：%(present)s），"
+            "也没有“%(mentors)s”工作表。请使用导入模板（lianbing template cadres、posts 或 mentors，"
             "或在导入页面下载模板）填写后再导入"
         )
-        % {"cadres": CADRES.title, "posts": POSTS.title, "present": "、".join(titles)}
+        % {
+            "cadres": CADRES.title,
+            "posts": POSTS.title,
+            "mentors": MENTORS.title,
+            "present": "、".join(titles),
+        }
     )

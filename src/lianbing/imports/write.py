@@ -1,4 +1,4 @@
-"""Writing a checked plan: programs, units, posts, cadres and assessments through their services.
+"""Writing a checked plan: programs, units, mentors, posts, cadres and assessments through their services.
 
 Called inside the import's one transaction (see :mod:`.services`); every write
 goes through the owning app's services, so the rules of a row written by hand
@@ -8,29 +8,35 @@ and of a row imported are the same.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from lianbing.demand import services as demand_services
 from lianbing.demand.models import Post, Program
+from lianbing.engine.mentor_profiles import MentorProfile
 from lianbing.engine.profiles import CadreProfile, PostProfile
 from lianbing.people import services as people_services
-from lianbing.people.adapters import CADRE_PROFILE_FIELDS, cadre_field_values
-from lianbing.people.models import AssessmentSource, Cadre, Unit
+from lianbing.people.adapters import (
+    CADRE_PROFILE_FIELDS,
+    MENTOR_PROFILE_FIELDS,
+    cadre_field_values,
+    mentor_field_values,
+)
+from lianbing.people.models import AssessmentSource, Cadre, Mentor, Unit
 from lianbing.xlsx.reader import ReadResult
 
-from .check import CADRE_HEADERS, ImportPlan
+from .check import CADRE_HEADERS, MENTOR_HEADERS, ImportPlan
 from .models import ImportKind
 from .read import Progress
 
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import wrote."""
+    """What an import wrote; ``program`` is None for a workbook of mentors alone."""
 
-    program: Program
+    program: Program | None
     program_created: bool
     kind: str
     cadres_created: int = 0
@@ -40,16 +46,26 @@ class ImportResult:
     posts_created: int = 0
     units_created: int = 0
     mentors_linked: int = 0
+    mentors_created: int = 0
+    mentors_updated: int = 0
+    mentors_unchanged: int = 0
     warnings: tuple[str, ...] = ()
+
+    @property
+    def mentors_total(self) -> int:
+        """The rows of the 导师 sheet; 0 when the workbook had none."""
+        return self.mentors_created + self.mentors_updated + self.mentors_unchanged
 
     def summary(self) -> str:
         """One Chinese sentence with the counts."""
-        name = {"name": self.program.name}
-        parts = [
-            _("批次“%(name)s”（新建）") % name
-            if self.program_created
-            else _("批次“%(name)s”") % name
-        ]
+        parts = []
+        if self.program is not None:
+            name = {"name": self.program.name}
+            parts.append(
+                _("批次“%(name)s”（新建）") % name
+                if self.program_created
+                else _("批次“%(name)s”") % name
+            )
         if self.kind in (ImportKind.CADRES, ImportKind.BOTH):
             parts.append(
                 _(
@@ -68,6 +84,15 @@ class ImportResult:
                 _("岗位新增 %(posts)d 个，关联导师 %(mentors)d 名")
                 % {"posts": self.posts_created, "mentors": self.mentors_linked}
             )
+        if self.mentors_total:
+            parts.append(
+                _("导师新增 %(created)d 名、更新 %(updated)d 名、未变 %(unchanged)d 名")
+                % {
+                    "created": self.mentors_created,
+                    "updated": self.mentors_updated,
+                    "unchanged": self.mentors_unchanged,
+                }
+            )
         parts.append(_("新建单位 %(units)d 个") % {"units": self.units_created})
         return _("导入完成：%(parts)s。") % {"parts": "；".join(parts)}
 
@@ -76,15 +101,20 @@ def import_plan_write(
     plan: ImportPlan,
     cadres: ReadResult[CadreProfile] | None,
     posts: ReadResult[PostProfile] | None,
+    mentors: ReadResult[MentorProfile] | None = None,
     *,
     today: datetime.date,
     kind: str,
     progress: Progress,
 ) -> ImportResult:
-    """Write a plan without problems; the caller holds the transaction."""
+    """Write a plan without problems; the caller holds the transaction.
+
+    Mentors are written before posts, so a post names a mentor of the same workbook.
+    """
     cadre_rows: list[CadreProfile] = cadres.rows if cadres else []
     post_rows: list[PostProfile] = posts.rows if posts else []
-    total = max(1, len(cadre_rows) + len(post_rows))
+    mentor_rows: list[MentorProfile] = mentors.rows if mentors else []
+    total = max(1, len(cadre_rows) + len(post_rows) + len(mentor_rows))
     done = 0
 
     def step() -> None:
@@ -99,18 +129,30 @@ def import_plan_write(
             started_on=plan.new_program.started_on,
             ended_on=plan.new_program.ended_on,
         )
-    assert program is not None
+    assert program is not None or not (cadre_rows or post_rows)
     units = dict(plan.units)
     for name, unit_kind in plan.new_units.items():
         units[name] = people_services.unit_ensure(name=name, kind=unit_kind)
 
+    mentor_counts = _write_mentors(
+        plan,
+        mentor_rows,
+        units=units,
+        headers=mentors.headers if mentors else frozenset(),
+        step=step,
+    )
+
     posts_by_code: dict[str, Post] = {}
+    linked = {code for code in plan.post_mentors.values() if code is not None}
+    mentors_by_code = {m.code: m for m in Mentor.objects.filter(code__in=linked)} if linked else {}
     for post_profile in post_rows:
+        assert program is not None
+        code = plan.post_mentors.get(post_profile.id)
         posts_by_code[post_profile.id] = demand_services.post_create(
             program=program,
             profile=post_profile,
             unit=units[post_profile.unit],
-            mentor=plan.mentors.get(post_profile.id),
+            mentor=mentors_by_code[code] if code is not None else None,
         )
         step()
 
@@ -158,9 +200,10 @@ def import_plan_write(
         step()
 
     if imported:
+        assert program is not None
         demand_services.program_add_cadres(program=program, cadres=imported.values())
-    if imported and "志愿岗位" in headers:
-        _set_preferences(program, cadre_rows, imported)
+        if "志愿岗位" in headers:
+            _set_preferences(program, cadre_rows, imported)
 
     return ImportResult(
         program=program,
@@ -172,9 +215,48 @@ def import_plan_write(
         assessments_added=assessments,
         posts_created=len(posts_by_code),
         units_created=len(plan.new_units),
-        mentors_linked=sum(1 for m in plan.mentors.values() if m is not None),
+        mentors_linked=len([c for c in plan.post_mentors.values() if c is not None]),
+        mentors_created=mentor_counts[0],
+        mentors_updated=mentor_counts[1],
+        mentors_unchanged=mentor_counts[2],
         warnings=tuple(plan.warnings),
     )
+
+
+def _write_mentors(
+    plan: ImportPlan,
+    rows: Sequence[MentorProfile],
+    *,
+    units: Mapping[str, Unit],
+    headers: frozenset[str],
+    step: Callable[[], None],
+) -> tuple[int, int, int]:
+    """Create the new mentors and update the existing ones; (created, updated, unchanged).
+
+    As for cadres, a column missing from the sheet leaves an existing mentor's
+    field as it is, and the 导师编号 is never changed.
+    """
+    created = updated = unchanged = 0
+    for profile in rows:
+        values = mentor_field_values(profile)
+        existing = plan.existing_mentors.get(profile.id)
+        if existing is None:
+            people_services.mentor_create(**values, unit=units[profile.unit])
+            created += 1
+        else:
+            given = {
+                name: values[name]
+                for name in MENTOR_PROFILE_FIELDS
+                if name != "code" and MENTOR_HEADERS[name] in headers
+            }
+            if people_services.mentor_update(
+                mentor=existing, values={**given, "unit": units[profile.unit]}
+            ):
+                updated += 1
+            else:
+                unchanged += 1
+        step()
+    return created, updated, unchanged
 
 
 def _scores(profile: CadreProfile) -> tuple[int, ...]:

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+from lianbing.engine.mentor_profiles import MentorProfile
 from lianbing.engine.profiles import CadreProfile
 
-from .models import Cadre
+from .models import Cadre, Mentor
 
 #: The cadre's model fields filled from its profile, with the profile attribute
 #: of each: written by ``cadre_create`` and by an import, checked by an import.
@@ -75,4 +76,38 @@ def cadre_profile(cadre: Cadre, *, program_post_codes: Mapping[int, str]) -> Cad
         major=cadre.major,
         position=cadre.position,
         rank=cadre.rank,
+    )
+
+
+#: The mentor's model fields filled from its profile (a row of the 导师 sheet),
+#: with the profile attribute of each; the unit is filled otherwise.
+MENTOR_PROFILE_FIELDS: Final[dict[str, str]] = {
+    "code": "id",
+    "name": "name",
+    "position": "position",
+    "expertise": "expertise",
+    "strengths": "strengths",
+    "capacity": "capacity",
+    "email": "email",
+}
+
+
+def mentor_field_values(profile: MentorProfile) -> dict[str, Any]:
+    """The values of :data:`MENTOR_PROFILE_FIELDS` for a profile, as the model stores them."""
+    values = {name: getattr(profile, attr) for name, attr in MENTOR_PROFILE_FIELDS.items()}
+    values["strengths"] = list(profile.strengths)
+    return values
+
+
+def mentor_profile(mentor: Mentor) -> MentorProfile:
+    """The profile of a mentor (a row of the 导师 sheet); expects ``unit`` selected."""
+    return MentorProfile(
+        id=mentor.code,
+        name=mentor.name,
+        unit=mentor.unit.name,
+        position=mentor.position,
+        expertise=mentor.expertise,
+        strengths=tuple(mentor.strengths),
+        capacity=mentor.capacity,
+        email=mentor.email,
     )

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lianbing.engine import taxonomy
+from lianbing.engine import mentor_profiles, taxonomy
 
 from .crypto import EncryptedCharField, mask_id_number, mask_phone
 
@@ -239,7 +240,12 @@ class AbilityAssessment(models.Model):
 
 
 class Mentor(models.Model):
-    """A training mentor (练兵导师) at a host unit."""
+    """A training mentor (练兵导师) at a host unit, with what the pairing needs to know.
+
+    ``strengths`` is a list of ability codes (:data:`taxonomy.ABILITY_CODES`),
+    kept in the taxonomy's order; ``capacity`` is how many trainees the mentor
+    takes at once (the program's 一对一 by default).
+    """
 
     code = models.CharField(_("编号"), max_length=32, unique=True)
     name = models.CharField(_("姓名"), max_length=50)
@@ -247,11 +253,73 @@ class Mentor(models.Model):
         Unit, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="mentors"
     )
     position = models.CharField(_("职务"), max_length=60, blank=True)
+    expertise = models.TextField(_("专长"), blank=True)
+    strengths = models.JSONField(_("擅长能力"), default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("可带人数"),
+        default=mentor_profiles.CAPACITY_DEFAULT,
+        validators=[
+            MinValueValidator(mentor_profiles.CAPACITY_MIN),
+            MaxValueValidator(mentor_profiles.CAPACITY_MAX),
+        ],
+    )
+    # Personal information: encrypted at rest and masked wherever shown, as a cadre's.
+    phone = EncryptedCharField(
+        _("联系电话"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^[\d\-+ ]{7,20}$", _("联系电话只能包含数字、空格、+ 和 -"))],
+    )
+    email = models.EmailField(_("电子邮箱"), blank=True)
 
     class Meta:
         ordering = ["unit", "name"]
         verbose_name = _("练兵导师")
         verbose_name_plural = _("练兵导师")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=mentor_profiles.CAPACITY_MIN)
+                & Q(capacity__lte=mentor_profiles.CAPACITY_MAX),
+                name="mentor_capacity_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}{self.position}）"
+
+    def clean(self) -> None:
+        """A host unit; strengths known ability codes, each once, kept in the taxonomy's order."""
+        super().clean()
+        errors: dict[str, Any] = {}
+        if self.unit_id is not None and not self.unit.is_host:
+            errors["unit"] = _("“%(unit)s”是市级部门；导师应来自用人单位（镇街道或市级平台）") % {
+                "unit": self.unit.name
+            }
+        codes = [] if self.strengths in (None, "") else self.strengths
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            errors["strengths"] = _("擅长能力应为能力代码的列表")
+        else:
+            unknown = [c for c in codes if c not in taxonomy.ABILITY_CODES]
+            repeated = sorted({c for c in codes if codes.count(c) > 1}, key=codes.index)
+            if unknown:
+                errors["strengths"] = _("“%(codes)s”不是七种能力之一") % {
+                    "codes": "、".join(unknown)
+                }
+            elif repeated:
+                errors["strengths"] = _("“%(labels)s”重复") % {
+                    "labels": "、".join(taxonomy.ability(c).label for c in repeated)
+                }
+            else:
+                self.strengths = [c for c in taxonomy.ABILITY_CODES if c in codes]
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def strength_labels(self) -> list[str]:
+        """The Chinese names of the mentor's strengths, in the taxonomy's order."""
+        return [taxonomy.ability(c).label for c in self.strengths if c in taxonomy.ABILITY_CODES]
+
+    @property
+    def phone_masked(self) -> str:
+        """The phone number as lists and exports show it (138****5678)."""
+        return mask_phone(self.phone)

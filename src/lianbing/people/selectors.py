@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from lianbing.engine import taxonomy
 
-from .models import AbilityAssessment, Cadre, Unit
+from .models import AbilityAssessment, Cadre, Mentor, Unit
 
 
 def cadre_list(
@@ -100,3 +100,18 @@ def unit_detail(*, unit_id: int) -> Unit:
         "cadres", "posts__mentor", "mentors", "children"
     )
     return get_object_or_404(qs, pk=unit_id)
+
+
+def mentor_list(*, search: str = "", unit_id: int | None = None) -> QuerySet[Mentor]:
+    """Mentors by unit and name, matching a search of their name or code, with their unit."""
+    qs = Mentor.objects.select_related("unit").order_by("unit__name", "name", "code")
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    return qs
+
+
+def mentor_units() -> QuerySet[Unit]:
+    """Units that have mentors, for filter drop-downs."""
+    return Unit.objects.filter(mentors__isnull=False).distinct().order_by("name")

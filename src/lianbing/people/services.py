@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Final
 
 from django.db import transaction
 
 from lianbing.engine import taxonomy
+from lianbing.engine.mentor_profiles import CAPACITY_DEFAULT
 from lianbing.engine.profiles import CadreProfile
 
 from . import versioning
@@ -127,12 +129,67 @@ def work_history_add(
 
 
 @transaction.atomic
-def mentor_create(*, code: str, name: str, unit: Unit, position: str = "") -> Mentor:
-    """Register a training mentor at a host unit."""
-    mentor = Mentor(code=code, name=name, unit=unit, position=position)
+def mentor_create(
+    *,
+    code: str,
+    name: str,
+    unit: Unit,
+    position: str = "",
+    expertise: str = "",
+    strengths: Sequence[str] = (),
+    capacity: int = CAPACITY_DEFAULT,
+    phone: str = "",
+    email: str = "",
+) -> Mentor:
+    """Register a training mentor at a host unit.
+
+    ``strengths`` are ability codes (each once; stored in the taxonomy's order);
+    ``capacity`` is how many trainees the mentor takes at once.
+    """
+    mentor = Mentor(
+        code=code,
+        name=name,
+        unit=unit,
+        position=position,
+        expertise=expertise,
+        strengths=list(strengths),
+        capacity=capacity,
+        phone=phone,
+        email=email,
+    )
     mentor.full_clean()
     mentor.save()
     return mentor
+
+
+#: The fields :func:`mentor_update` may change (the code identifies the mentor).
+MENTOR_EDITABLE_FIELDS: Final = frozenset(
+    {"name", "unit", "position", "expertise", "strengths", "capacity", "phone", "email"}
+)
+
+
+@transaction.atomic
+def mentor_update(*, mentor: Mentor, values: Mapping[str, Any]) -> bool:
+    """Set the given fields of a mentor; save and return True when anything changed.
+
+    ``values`` maps field names of :data:`MENTOR_EDITABLE_FIELDS` to their new
+    values (``unit`` a :class:`Unit`); fields not given keep theirs.
+    """
+    unknown = set(values) - MENTOR_EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"导师没有可修改的字段：{'、'.join(sorted(unknown))}")
+    before = {name: _mentor_value(mentor, name) for name in values}
+    for name, value in values.items():
+        setattr(mentor, name, list(value) if name == "strengths" else value)
+    mentor.full_clean()  # also puts the strengths in the taxonomy's order
+    if all(_mentor_value(mentor, name) == before[name] for name in values):
+        return False
+    mentor.save()
+    return True
+
+
+def _mentor_value(mentor: Mentor, name: str) -> Any:
+    return mentor.unit_id if name == "unit" else getattr(mentor, name)
 
 
 @transaction.atomic

@@ -60,7 +60,13 @@ NAVIGATION: tuple[NavSection, ...] = (
         ),
         owner="matching:run_list",
     ),
-    NavSection(_("基础数据"), (NavItem(_("单位"), "web:unit_list", "▣"),)),
+    NavSection(
+        _("基础数据"),
+        (
+            NavItem(_("单位"), "web:unit_list", "▣"),
+            NavItem(_("练兵导师"), "web:mentor_list", "✦"),
+        ),
+    ),
     NavSection(
         _("审计与安全"),
         (

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from lianbing.demand.adapters import post_profile
 from lianbing.demand.models import Post
-from lianbing.people.adapters import cadre_profile
-from lianbing.people.models import Cadre
-from lianbing.xlsx.templates import write_cadres, write_posts
+from lianbing.people.adapters import cadre_profile, mentor_profile
+from lianbing.people.models import Cadre, Mentor
+from lianbing.xlsx.templates import write_cadres, write_mentors, write_posts
 
 
 def _target(folder: str) -> Path:
@@ -33,3 +33,10 @@ def posts_workbook(posts: Iterable[Post]) -> bytes:
     profiles = [post_profile(p) for p in posts]
     with tempfile.TemporaryDirectory(prefix="lianbing-export-") as folder:
         return write_posts(profiles, _target(folder)).read_bytes()
+
+
+def mentors_workbook(mentors: Iterable[Mentor]) -> bytes:
+    """Sheet 导师 with one row a mentor (``unit`` selected)."""
+    profiles = [mentor_profile(m) for m in mentors]
+    with tempfile.TemporaryDirectory(prefix="lianbing-export-") as folder:
+        return write_mentors(profiles, _target(folder)).read_bytes()

@@ -12,6 +12,8 @@ urlpatterns = [
     path("posts/", views.post_list, name="post_list"),
     path("posts/export.xlsx", views.post_export, name="post_export"),
     path("posts/<int:post_id>/", views.post_detail, name="post_detail"),
+    path("mentors/", views.mentor_list, name="mentor_list"),
+    path("mentors/export.xlsx", views.mentor_export, name="mentor_export"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
 ]

@@ -23,7 +23,9 @@ from lianbing.demand.models import Post
 from lianbing.engine import taxonomy
 from lianbing.people import selectors as people_selectors
 from lianbing.people.adapters import MissingAssessmentError
-from lianbing.people.models import Cadre
+from lianbing.people.models import Cadre, Mentor
+from lianbing.training.selectors import followup as followup_selectors
+from lianbing.training.selectors import secondments as training_selectors
 
 from . import charts, exports
 
@@ -43,6 +45,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "web/dashboard.html",
         {
+            "due_items": followup_selectors.due_items(request.user),
+            "placements": followup_selectors.my_placements(request.user),
             "summary": summary,
             "category_chart": charts.category_chart(summary),
             "host_unit_chart": charts.host_unit_chart(summary),
@@ -72,6 +76,14 @@ def _posts_filtered(request: HttpRequest) -> tuple[QuerySet[Post], dict[str, Any
         pk__in=access.visible_posts(request.user).values("pk")
     )
     return posts, filters
+
+
+def _mentors_filtered(request: HttpRequest) -> tuple[QuerySet[Mentor], dict[str, Any]]:
+    filters: dict[str, Any] = {
+        "search": request.GET.get("q", "").strip(),
+        "unit_id": id_param(request, "unit"),
+    }
+    return people_selectors.mentor_list(**filters), filters
 
 
 def _xlsx(content: bytes, filename: str) -> FileResponse:
@@ -115,6 +127,7 @@ def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
             "assessment": assessment,
             "ability_rows": charts.ability_rows(assessment),
             "ability_chart": charts.ability_radar(cadre.name, assessment),
+            "placements": training_selectors.cadre_placements(user=request.user, cadre=cadre),
         },
     )
 
@@ -162,10 +175,11 @@ def post_export(request: HttpRequest) -> HttpResponseBase:
     return _xlsx(exports.posts_workbook(posts), "练兵岗位.xlsx")
 
 
-@require_roles(Role.STAFF, Role.HOST_CONTACT, Role.MENTOR)
+@require_roles(Role.STAFF, Role.HOST_CONTACT, Role.MENTOR, Role.TRAINEE)
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     post = demand_selectors.post_detail(post_id=access.access_post(request.user, post_id).pk)
-    return render(request, "web/post_detail.html", {"post": post})
+    placements = training_selectors.post_placements(user=request.user, post=post)
+    return render(request, "web/post_detail.html", {"post": post, "placements": placements})
 
 
 @require_roles(Role.STAFF)
@@ -185,3 +199,25 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = people_selectors.unit_detail(unit_id=access.access_unit(request.user, unit_id).pk)
     return render(request, "web/unit_detail.html", {"unit": unit})
+
+
+@require_roles(Role.STAFF)
+def mentor_list(request: HttpRequest) -> HttpResponse:
+    mentors, filters = _mentors_filtered(request)
+    page = Paginator(mentors, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        _list_template(request, "web/mentor_list.html"),
+        {
+            "page_obj": page,
+            "q": filters["search"],
+            "unit_id": filters["unit_id"],
+            "units": people_selectors.mentor_units(),
+        },
+    )
+
+
+@require_roles(Role.STAFF)
+def mentor_export(request: HttpRequest) -> HttpResponseBase:
+    mentors = _mentors_filtered(request)[0]
+    return _xlsx(exports.mentors_workbook(mentors), "练兵导师.xlsx")

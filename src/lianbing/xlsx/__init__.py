@@ -5,7 +5,7 @@ pyproject.toml and ``tests/unit/engine/test_purity.py`` check it), so
 ``lianbing match`` and ``lianbing template`` run without a database or settings;
 the import jobs that write to the database are :mod:`lianbing.imports`. The modules:
 
-* :mod:`.columns`: the two sheet layouts, declared once;
+* :mod:`.columns`: the sheet layouts (干部, 岗位, 导师), declared once;
 * :mod:`.templates`: blank templates and filled sheets in that layout;
 * :mod:`.reader`: reading with full validation (:class:`.problems.SpreadsheetError`
   lists every problem of a file);
@@ -17,16 +17,18 @@ injection).
 """
 
 from lianbing.xlsx.problems import CellProblem, SpreadsheetError
-from lianbing.xlsx.reader import ReadResult, read_cadres, read_posts
-from lianbing.xlsx.templates import write_cadres, write_posts, write_template
+from lianbing.xlsx.reader import ReadResult, read_cadres, read_mentors, read_posts
+from lianbing.xlsx.templates import write_cadres, write_mentors, write_posts, write_template
 
 __all__ = [
     "CellProblem",
     "ReadResult",
     "SpreadsheetError",
     "read_cadres",
+    "read_mentors",
     "read_posts",
     "write_cadres",
+    "write_mentors",
     "write_posts",
     "write_template",
 ]

@@ -3,7 +3,7 @@
 A parser turns a cell into a profile value or raises :class:`CellValueError`
 with the Chinese clause that says what was expected; a renderer turns a
 profile value back into a cell. :mod:`lianbing.xlsx.columns` assembles them
-into the two sheet layouts.
+into the sheet layouts.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from lianbing.engine import taxonomy
 
 GENDERS: Final[tuple[str, ...]] = taxonomy.GENDERS
 
-#: Separators accepted between items of a list cell (回避单位, 志愿岗位, 核心能力).
+#: Separators accepted between items of a list cell (回避单位, 志愿岗位, 核心能力, 擅长能力).
 LIST_SEPARATORS: Final[str] = "；;，,、\n"
 #: Separators accepted between an ability and its weight in 核心能力.
 WEIGHT_SEPARATORS: Final[str] = "：:"
@@ -118,6 +118,19 @@ def year_month(raw: Any) -> str:
     return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
 
 
+def email(raw: Any) -> str:
+    """电子邮箱, checked only for what is plainly not an address.
+
+    The database check (Django's ``EmailValidator``) is the authority; this lets
+    the reader alone report an obvious slip.
+    """
+    value = text(raw)
+    local, at, domain = value.partition("@")
+    if not (at and local and "." in domain.strip(".") and not any(c.isspace() for c in value)):
+        raise CellValueError("不是有效的电子邮箱，应形如 lijun@example.gov.cn")
+    return value
+
+
 def split_list(raw: Any) -> tuple[str, ...]:
     """Items of a list cell, separated by any of :data:`LIST_SEPARATORS`."""
     return tuple(item.strip() for item in _LIST_SPLIT.split(text(raw)) if item.strip())
@@ -159,6 +172,30 @@ def core_abilities(raw: Any) -> tuple[tuple[str, float], ...]:
     return tuple(found)
 
 
+def abilities(raw: Any) -> tuple[str, ...]:
+    """擅长能力: ``群众工作能力；应急处突`` to ``("mass_work", "emergency")``, in the cell's order.
+
+    Each item is an ability name (the short form without "能力" too), each
+    once. Every bad item of the cell is named in one message.
+    """
+    found: list[str] = []
+    bad: list[str] = []
+    for name in split_list(raw):
+        try:
+            code = taxonomy.ability(name).code
+        except taxonomy.UnknownTermError:
+            bad.append(f"“{name}”不是七种能力之一")
+            continue
+        if code in found:
+            bad.append(f"“{name}”重复")
+            continue
+        found.append(code)
+    if bad:
+        names = "、".join(taxonomy.ABILITY_LABELS)
+        raise CellValueError(f"有误：{'；'.join(bad)}。应为能力名称（{names}），用“；”分隔")
+    return tuple(found)
+
+
 # ---------------------------------------------------------------- renderers
 
 
@@ -186,3 +223,7 @@ def joined(items: tuple[str, ...]) -> str | None:
 def core_abilities_cell(weights: tuple[tuple[str, float], ...]) -> str | None:
     items = [f"{taxonomy.ability(code).label}:{number_text(w)}" for code, w in weights]
     return LIST_JOINER.join(items) or None
+
+
+def abilities_cell(codes: tuple[str, ...]) -> str | None:
+    return LIST_JOINER.join(taxonomy.ability(code).label for code in codes) or None

@@ -1,6 +1,6 @@
-"""The two sheet layouts, declared once.
+"""The sheet layouts, declared once.
 
-Each column of the sheets ``干部`` and ``岗位`` is one :class:`Column`: its
+Each column of the sheets ``干部``, ``岗位`` and ``导师`` is one :class:`Column`: its
 Chinese header, whether it is required, what it means, its format, the parser
 that turns a cell into a profile value (raising :class:`CellValueError` with a
 Chinese explanation), the renderer that turns a profile value back into a cell,
@@ -19,14 +19,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
-from lianbing.engine import taxonomy
+from lianbing.engine import mentor_profiles, taxonomy
+from lianbing.engine.mentor_profiles import MentorProfile
 from lianbing.engine.profiles import CadreProfile, PostProfile
 from lianbing.xlsx.cells import (
     GENDERS,
     Parser,
     Renderer,
+    abilities,
+    abilities_cell,
     core_abilities,
     core_abilities_cell,
+    email,
     gender,
     joined,
     label_of,
@@ -40,7 +44,7 @@ from lianbing.xlsx.cells import (
     year_month,
 )
 
-P = TypeVar("P", CadreProfile, PostProfile)
+P = TypeVar("P", CadreProfile, PostProfile, MentorProfile)
 
 
 @dataclass(frozen=True)
@@ -437,15 +441,99 @@ POSTS: Final[SheetSpec[PostProfile]] = SheetSpec(
     ),
 )
 
-SHEETS: Final[Mapping[str, SheetSpec[Any]]] = {"cadres": CADRES, "posts": POSTS}
+
+def _mentor_complete(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return kwargs
+
+
+MENTORS: Final[SheetSpec[MentorProfile]] = SheetSpec(
+    kind="mentors",
+    title="导师",
+    noun="导师",
+    factory=MentorProfile,
+    complete=_mentor_complete,
+    columns=(
+        _text(
+            "导师编号",
+            "id",
+            "导师的唯一编号，不可重复；已有的编号会更新该导师",
+            required=True,
+            format="文字或数字",
+            width=10,
+            example="DS001",
+        ),
+        _text("姓名", "name", "导师姓名", required=True, width=10, example="李俊"),
+        _text(
+            "单位",
+            "unit",
+            "导师所在的用人单位（镇街道或市级平台），须是系统中已有的单位",
+            required=True,
+            width=16,
+            example="新仓镇",
+        ),
+        _text("职务", "position", "导师现任职务", example="副镇长"),
+        _text(
+            "专长", "expertise", "导师的专业特长、擅长领域", width=24, example="征迁协调、项目推进"
+        ),
+        Column(
+            header="擅长能力",
+            field="strengths",
+            required=False,
+            meaning="导师擅长、能带教的能力",
+            format="能力名称，多个用“；”分隔",
+            parse=abilities,
+            render=abilities_cell,
+            default=(),
+            width=30,
+            example=f"{_MASS_WORK}；{_EMERGENCY}",
+            hint="、".join(taxonomy.ABILITY_LABELS),
+        ),
+        Column(
+            header="可带人数",
+            field="capacity",
+            required=False,
+            meaning=(
+                f"导师同时可带的干部人数（默认 {mentor_profiles.CAPACITY_DEFAULT}，即一对一）"
+            ),
+            format="整数",
+            parse=number(mentor_profiles.CAPACITY_MIN, mentor_profiles.CAPACITY_MAX, whole=True),
+            render=plain,
+            default=mentor_profiles.CAPACITY_DEFAULT,
+            minimum=mentor_profiles.CAPACITY_MIN,
+            maximum=mentor_profiles.CAPACITY_MAX,
+            whole=True,
+            width=8,
+            example=str(mentor_profiles.CAPACITY_DEFAULT),
+        ),
+        Column(
+            header="电子邮箱",
+            field="email",
+            required=False,
+            meaning="接收练兵提醒的电子邮箱（可不填）",
+            format="电子邮箱地址",
+            parse=email,
+            render=plain,
+            default="",
+            width=24,
+            example="lijun@example.gov.cn",
+        ),
+    ),
+)
+
+SHEETS: Final[Mapping[str, SheetSpec[Any]]] = {
+    "cadres": CADRES,
+    "posts": POSTS,
+    "mentors": MENTORS,
+}
 
 
 def sheet_spec(kind: str) -> SheetSpec[Any]:
-    """The layout for ``kind`` (``cadres`` or ``posts``); ``ValueError`` in Chinese otherwise."""
+    """The layout for ``kind`` (``cadres``, ``posts`` or ``mentors``); ``ValueError`` otherwise."""
     try:
         return SHEETS[kind]
     except KeyError:
-        raise ValueError(f"未知的模板类型“{kind}”，应为 cadres（干部）或 posts（岗位）") from None
+        kinds = "、".join(f"{k}（{spec.title}）" for k, spec in SHEETS.items())
+        raise ValueError(f"未知的模板类型“{kind}”，应为 {kinds} 之一") from None
 
 
 def columns_markdown(kind: str) -> str:

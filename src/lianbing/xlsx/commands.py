@@ -29,7 +29,7 @@ XLSX_SUFFIX = ".xlsx"
 
 
 def run_template(kind: str, output: Path) -> int:
-    """Write the blank template for ``kind`` (cadres|posts) to ``output``; return the exit code."""
+    """Write the blank template for ``kind`` (cadres|posts|mentors) to ``output``; return the exit code."""
     if output.suffix.lower() != XLSX_SUFFIX:
         _error(f"输出文件“{output}”应以 {XLSX_SUFFIX} 结尾")
         return EXIT_INPUT

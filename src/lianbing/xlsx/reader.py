@@ -1,4 +1,4 @@
-"""Reading the 干部 and 岗位 sheets into engine profiles, with full validation.
+"""Reading the 干部, 岗位 and 导师 sheets into engine profiles, with full validation.
 
 Every problem of a file is collected and raised together as one
 :class:`SpreadsheetError`; nothing is returned from a file with a problem.
@@ -22,14 +22,15 @@ from typing import Any, Generic, TypeVar
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from lianbing.engine.mentor_profiles import MentorProfile
 from lianbing.engine.profiles import CadreProfile, PostProfile
 from lianbing.xlsx.cell_text import restore_text
 from lianbing.xlsx.cells import CellValueError
-from lianbing.xlsx.columns import CADRES, POSTS, Column, SheetSpec
+from lianbing.xlsx.columns import CADRES, MENTORS, POSTS, Column, SheetSpec
 from lianbing.xlsx.problems import CellProblem, SpreadsheetError
 from lianbing.xlsx.upload_safety import UnsafeUploadError, check_xlsx
 
-P = TypeVar("P", CadreProfile, PostProfile)
+P = TypeVar("P", CadreProfile, PostProfile, MentorProfile)
 
 #: The first bytes of every zip archive, hence of every .xlsx file.
 ZIP_MAGIC = b"PK\x03\x04"
@@ -85,8 +86,16 @@ def read_posts(path: Path | str) -> ReadResult[PostProfile]:
     return read_sheet(Path(path), POSTS)
 
 
+def read_mentors(path: Path | str) -> ReadResult[MentorProfile]:
+    """Read the sheet ``导师`` of ``path`` into mentor profiles.
+
+    Raises :class:`SpreadsheetError` listing every problem of the file.
+    """
+    return read_sheet(Path(path), MENTORS)
+
+
 def read_sheet(path: Path, spec: SheetSpec[P]) -> ReadResult[P]:
-    """Read one sheet laid out as ``spec``; the generic reader behind both readers."""
+    """Read one sheet laid out as ``spec``; the generic reader behind the readers above."""
     with open_workbook(path) as workbook:
         return read_opened(workbook, spec, source=path.name)
 

@@ -6,7 +6,7 @@ number validation for the scores and durations, and an instructions sheet
 ``填写说明`` describing every column with an example. Examples live only on the
 instructions sheet so that they can never be imported by accident.
 
-``write_cadres`` / ``write_posts`` write profiles in the same layout (the
+``write_cadres`` / ``write_posts`` / ``write_mentors`` write profiles in the same layout (the
 benchmark and the demo export use them); reading such a file gives back equal
 profiles.
 """
@@ -23,16 +23,17 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from lianbing.engine.mentor_profiles import MentorProfile
 from lianbing.engine.profiles import CadreProfile, PostProfile
 from lianbing.xlsx.cell_text import safe_cell
-from lianbing.xlsx.columns import CADRES, POSTS, Column, SheetSpec, sheet_spec
+from lianbing.xlsx.columns import CADRES, MENTORS, POSTS, Column, SheetSpec, sheet_spec
 from lianbing.xlsx.printing import print_setup
 from lianbing.xlsx.saving import save_workbook
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-P = TypeVar("P", CadreProfile, PostProfile)
+P = TypeVar("P", CadreProfile, PostProfile, MentorProfile)
 
 INSTRUCTIONS_TITLE: Final[str] = "填写说明"
 #: Excel's last row; validations cover the whole column below the header.
@@ -44,7 +45,7 @@ REQUIRED_FONT: Final = Font(bold=True, color="C00000")
 
 
 def write_template(kind: str, path: Path | str) -> Path:
-    """Write the blank import template for ``kind`` (``cadres`` or ``posts``) to ``path``.
+    """Write the blank import template for ``kind`` (``cadres``, ``posts`` or ``mentors``) to ``path``.
 
     Returns the path written. ``ValueError`` (Chinese message) for another kind.
     """
@@ -60,6 +61,11 @@ def write_cadres(profiles: Iterable[CadreProfile], path: Path | str) -> Path:
 def write_posts(profiles: Iterable[PostProfile], path: Path | str) -> Path:
     """Write post profiles as a filled ``岗位`` sheet (template layout) to ``path``."""
     return _write(POSTS, profiles, path)
+
+
+def write_mentors(profiles: Iterable[MentorProfile], path: Path | str) -> Path:
+    """Write mentor profiles as a filled ``导师`` sheet (template layout) to ``path``."""
+    return _write(MENTORS, profiles, path)
 
 
 def _write(spec: SheetSpec[P], profiles: Iterable[P], path: Path | str) -> Path:

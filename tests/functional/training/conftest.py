@@ -26,6 +26,7 @@ from tests import factories
 
 @dataclass
 class Placed:
+    run: MatchRun
     secondment: Secondment
     other: Secondment
     staff: User
@@ -43,11 +44,28 @@ class Placed:
         return client
 
 
-def _second(run: MatchRun, *, cadre_name: str, town: str, mentor_name: str) -> Secondment:
+def second(
+    run: MatchRun,
+    *,
+    cadre_name: str,
+    town: str,
+    mentor_name: str | None = None,
+    confirmed: bool = True,
+    started_on: datetime.date = datetime.date(2026, 3, 1),
+) -> Secondment:
+    """A secondment of a new cadre on a new post at ``town`` in ``run``'s program.
+
+    With ``mentor_name``, a mentor of ``town`` is named (and confirmed unless
+    ``confirmed`` is False); without, the mentor is still to be found (导师待定).
+    """
     host = factories.unit(town, kind="town")
     post = factories.post(program_=run.program, host=host)
-    mentor = people_services.mentor_create(
-        code=f"M-{cadre_name}", name=mentor_name, unit=host, position="副镇长"
+    mentor = (
+        people_services.mentor_create(
+            code=f"M-{cadre_name}", name=mentor_name, unit=host, position="副镇长"
+        )
+        if mentor_name is not None
+        else None
     )
     cadre = factories.cadre(name=cadre_name)
     secondment = secondments.secondment_create(
@@ -55,12 +73,17 @@ def _second(run: MatchRun, *, cadre_name: str, town: str, mentor_name: str) -> S
         post=post,
         source_run_id=run.pk,
         mentor=mentor,
-        started_on=datetime.date(2026, 3, 1),
+        started_on=started_on,
         duration_months=12,
     )
-    Secondment.objects.filter(pk=secondment.pk).update(mentor_confirmed_at=timezone.now())
-    secondment.refresh_from_db()
+    if mentor is not None and confirmed:
+        Secondment.objects.filter(pk=secondment.pk).update(mentor_confirmed_at=timezone.now())
+        secondment.refresh_from_db()
     return secondment
+
+
+def _second(run: MatchRun, *, cadre_name: str, town: str, mentor_name: str) -> Secondment:
+    return second(run, cadre_name=cadre_name, town=town, mentor_name=mentor_name)
 
 
 @pytest.fixture
@@ -71,6 +94,7 @@ def placed(user: User) -> Placed:
     assert mine.mentor is not None
     assert other.mentor is not None
     return Placed(
+        run=run,
         secondment=mine,
         other=other,
         staff=user,

@@ -8,10 +8,18 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from lianbing.xlsx.columns import CADRES, POSTS
-from tests.unit.xlsx.workbooks import cadre_row, fill_template, post_row
+from lianbing.xlsx.columns import CADRES, MENTORS, POSTS
+from tests.unit.xlsx.workbooks import cadre_row, fill_template, mentor_row, post_row
 
-__all__ = ["cadre_row", "cadres_book", "post_row", "posts_book", "workbook"]
+__all__ = [
+    "cadre_row",
+    "cadres_book",
+    "mentor_row",
+    "mentors_book",
+    "post_row",
+    "posts_book",
+    "workbook",
+]
 
 
 def cadres_book(path: Path, rows: Sequence[Mapping[str, Any]]) -> Path:
@@ -24,11 +32,17 @@ def posts_book(path: Path, rows: Sequence[Mapping[str, Any]]) -> Path:
     return fill_template("posts", path, rows)
 
 
+def mentors_book(path: Path, rows: Sequence[Mapping[str, Any]]) -> Path:
+    """The mentor template with ``rows`` filled in."""
+    return fill_template("mentors", path, rows)
+
+
 def workbook(
     path: Path,
     *,
     cadres: Sequence[Mapping[str, Any]] | None = None,
     posts: Sequence[Mapping[str, Any]] | None = None,
+    mentors: Sequence[Mapping[str, Any]] | None = None,
     extra_sheet: str | None = None,
 ) -> Path:
     """One workbook holding the sheets asked for (full template headers)."""
@@ -36,7 +50,7 @@ def workbook(
     first = book.active
     assert first is not None
     book.remove(first)
-    for spec, rows in ((CADRES, cadres), (POSTS, posts)):
+    for spec, rows in ((CADRES, cadres), (POSTS, posts), (MENTORS, mentors)):
         if rows is None:
             continue
         sheet = book.create_sheet(spec.title)

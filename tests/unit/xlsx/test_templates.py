@@ -127,7 +127,7 @@ def test_the_instructions_sheet_describes_every_column_with_an_example(tmp_path:
 
 def test_an_unknown_template_kind_is_refused_in_chinese(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="未知的模板类型"):
-        write_template("mentors", tmp_path / "t.xlsx")
+        write_template("units", tmp_path / "t.xlsx")
 
 
 def test_the_column_reference_lists_every_column() -> None:

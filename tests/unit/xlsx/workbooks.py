@@ -36,6 +36,13 @@ def post_row(**overrides: Any) -> dict[str, Any]:
     return row
 
 
+def mentor_row(**overrides: Any) -> dict[str, Any]:
+    """A valid 导师 row keyed by header."""
+    row: dict[str, Any] = {"导师编号": "M1", "姓名": "李俊", "单位": "新仓镇"}
+    row.update(overrides)
+    return row
+
+
 def fill_template(kind: str, path: Path, rows: Sequence[Mapping[str, Any]]) -> Path:
     """Write the template for ``kind`` and fill ``rows`` (header -> value) into its data sheet."""
     write_template(kind, path)

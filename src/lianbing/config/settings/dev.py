@@ -40,3 +40,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The demo has no mail relay: mails (the daily reminders of the training
+# period, password-reset notices) are printed to the console instead.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -1,0 +1,1 @@
+"""Forms of the training period, one module per area."""
