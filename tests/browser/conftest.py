@@ -27,6 +27,8 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Date inputs and number formats as a user in China sees them.
+    "--lang=zh-CN",
 ]
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls the

@@ -61,6 +61,15 @@ NAVIGATION: tuple[NavSection, ...] = (
         owner="matching:run_list",
     ),
     NavSection(
+        _("四、练兵培养"),
+        (
+            NavItem(_("练兵安排"), "training:secondment_list", "☷"),
+            NavItem(_("导师结对"), "training:pairing", "⚭"),
+            NavItem(_("跟踪督办"), "training:overview", "⚑"),
+        ),
+        owner="training:pairing",
+    ),
+    NavSection(
         _("基础数据"),
         (
             NavItem(_("单位"), "web:unit_list", "▣"),

@@ -47,6 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "due_items": followup_selectors.due_items(request.user),
             "placements": followup_selectors.my_placements(request.user),
+            "trainees": followup_selectors.my_trainees(request.user),
             "summary": summary,
             "category_chart": charts.category_chart(summary),
             "host_unit_chart": charts.host_unit_chart(summary),

@@ -702,3 +702,34 @@ def my_placements(user: Any) -> list[Placement]:
         )
         for s in secondments
     ]
+
+
+#: How many trainees the home page lists before linking to the full list.
+HOME_TRAINEES_SHOWN = 12
+
+
+def my_trainees(user: Any) -> list[Placement]:
+    """The current trainees a mentor mentors or a host-unit contact hosts, for the home page.
+
+    Department staff and the auditor have the full 练兵安排 list instead, and a
+    trainee sees their own placement (:func:`my_placements`); both get ``[]``.
+    """
+    roles = roles_of(user)
+    if Role.STAFF in roles or Role.AUDITOR in roles:
+        return []
+    if Role.MENTOR not in roles and Role.HOST_CONTACT not in roles:
+        return []
+    secondments = (
+        visible_secondments(user)
+        .filter(superseded_at__isnull=True)
+        .order_by("-started_on", "post__unit__name", "cadre__name")[:HOME_TRAINEES_SHOWN]
+    )
+    return [
+        Placement(
+            secondment=s,
+            ends_on=ends_on(s),
+            mentor_name=s.mentor.name if s.mentor else "",
+            mentor_confirmed=s.mentor_confirmed_at is not None,
+        )
+        for s in secondments
+    ]
