@@ -293,3 +293,12 @@ def test_a_trainee_on_a_shared_post_sees_only_themselves(placed: Placed) -> None
     assert "金伟" not in trainee_page
     assert "金伟" in staff_page
     assert "填报志愿的干部" not in trainee_page
+
+
+def test_while_the_newest_program_is_still_matching_the_list_opens_on_the_one_in_training(
+    placed: Placed,
+) -> None:
+    factories.program("下一年度批次")  # newest, no secondments yet
+    staff = placed.client("staff")
+
+    assert sorted(_names(staff.get(LIST))) == ["孙杰", "王楠楠"]

@@ -114,9 +114,23 @@ class SecondmentFilters:
 
 
 def program_of(program_id: int | None) -> Program | None:
-    """The program named by id (``Http404`` when there is none), else the current program."""
+    """The program named by id (``Http404`` when there is none), else the one to open on.
+
+    That is the current program when it has secondments; while it is still at
+    the matching stage, the newest program that has them (the program in
+    training), so the department does not open on an empty list.
+    """
     if program_id is None:
-        return demand_selectors.current_program()
+        current = demand_selectors.current_program()
+        if current is None or current.secondments.exists():
+            return current
+        in_training = (
+            Program.objects.filter(secondments__isnull=False)
+            .distinct()
+            .order_by("-started_on", "-id")
+            .first()
+        )
+        return in_training or current
     program = Program.objects.filter(pk=program_id).first()
     if program is None:
         raise Http404
