@@ -78,6 +78,11 @@ def test_a_body_within_the_cap_still_reaches_the_page(staff: Client) -> None:
 
 
 @override_settings(LIANBING_MAX_REQUEST_BYTES=256 * 1024)
+# Committed, not inside the test's transaction: the ASGI handler may run the
+# view on another thread, whose connection to SQLite's shared in-memory test
+# database would otherwise find django_session locked by the test's open
+# transaction ("database table is locked").
+@pytest.mark.django_db(transaction=True)
 def test_a_streamed_upload_that_passes_the_cap_is_stopped_with_the_chinese_page_and_nothing_imported(
     staff: Client,
 ) -> None:
