@@ -19,5 +19,6 @@ urlpatterns = [
     path("survey/", include("lianbing.survey.urls")),
     path("imports/", include("lianbing.imports.urls")),
     path("training/", include("lianbing.training.urls")),
+    path("evaluation/", include("lianbing.evaluation.urls")),
     path("", include("lianbing.web.urls")),
 ]

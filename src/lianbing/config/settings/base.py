@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "lianbing.demand",
     "lianbing.matching",
     "lianbing.training",
+    "lianbing.evaluation",
     "lianbing.survey",
     "lianbing.imports",
     "lianbing.web",
@@ -201,6 +202,13 @@ LIANBING_AUDITED_MODELS = [
     "training.WorkLog",
     "training.LogAttachment",
     "training.MonthlyAssessment",
+    "evaluation.EvaluationRound",
+    "evaluation.FormItem",
+    "evaluation.InspectionTeam",
+    "evaluation.TeamMember",
+    "evaluation.Conflict",
+    "evaluation.Rating",
+    "evaluation.GrowthComputation",
     "accounts.Profile",
 ]
 

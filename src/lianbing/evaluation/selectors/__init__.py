@@ -1,0 +1,1 @@
+"""Reads of on-site inspection, one module per area."""

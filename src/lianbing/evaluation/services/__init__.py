@@ -1,0 +1,1 @@
+"""Writes of on-site inspection, one module per use case."""

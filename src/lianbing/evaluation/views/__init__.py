@@ -1,0 +1,1 @@
+"""Pages of on-site inspection; each module brings its own ``urlpatterns``."""
