@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lianbing.engine import taxonomy
 from lianbing.people.models import AbilityAssessment
@@ -43,22 +44,26 @@ from ..record_types import (
 #: Names of the index's indicators as the computation stores their codes; an
 #: unknown code is shown as it is.
 INDICATOR_LABELS: dict[str, str] = {
-    "ability": "能力提升",
-    "ability_growth": "能力提升",
-    "performance": "现实表现",
-    "adaptation": "岗位适应",
-    "public": "群众评价",
-    "public_rating": "群众评价",
-    "plan": "计划完成",
-    "plan_completion": "计划完成",
-    "monthly": "导师月度评价",
-    "mentor_monthly": "导师月度评价",
-    "activities": "活动成绩",
+    "ability": gettext_noop("能力提升"),
+    "ability_growth": gettext_noop("能力提升"),
+    "performance": gettext_noop("现实表现"),
+    "adaptation": gettext_noop("岗位适应"),
+    "public": gettext_noop("群众评价"),
+    "public_rating": gettext_noop("群众评价"),
+    "plan": gettext_noop("计划完成"),
+    "plan_completion": gettext_noop("计划完成"),
+    "monthly": gettext_noop("导师月度评价"),
+    "mentor_monthly": gettext_noop("导师月度评价"),
+    "activities": gettext_noop("活动成绩"),
 }
 
 #: The ICC form shown as the index's confidence, best first: the reliability of
 #: the mean of k raters (Shrout & Fleiss 1979, ICC(2,k)) is what the index uses.
 CONFIDENCE_FORMS = ("ICC2k", "ICC1k", "ICC3k", "ICC2", "ICC1", "ICC3")
+
+
+#: Comments and raters are listed mentors first, then host-unit cadres, then the public.
+_KIND_ORDER = (RaterKind.MENTOR, RaterKind.HOST_CADRE, RaterKind.PUBLIC)
 
 
 def indicator_label(code: str) -> str:
@@ -276,10 +281,9 @@ def growth_record(
     """
     if include_unreleased is None:
         include_unreleased = department
-    ratings = list(
-        Rating.objects.filter(round=round_, secondment=secondment)
-        .select_related("member")
-        .order_by("member__kind", "created_at", "pk")
+    ratings = sorted(
+        Rating.objects.filter(round=round_, secondment=secondment).select_related("member"),
+        key=lambda r: (_KIND_ORDER.index(r.member.kind), r.created_at, r.pk),
     )
     baseline = _baseline(secondment)
     score = _latest_score(round_, secondment)
