@@ -138,6 +138,7 @@ def test_the_record_shows_the_index_with_its_rank_and_confidence(inspected: Insp
     assert "评价人数 4 人" in html
     assert "能力提升" in html
     assert "群众评价" in html
+    assert "指标覆盖率：100%" in html
     assert reverse("training:secondment_detail", args=[inspected.placed.secondment.pk]) in html
 
 
