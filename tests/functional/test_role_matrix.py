@@ -88,6 +88,8 @@ EXPECTED: dict[str, set[str]] = {
     "training:pairing_confirm": {Role.STAFF},
     "training:pairing_confirm_all": {Role.STAFF},
     "training:overview": {Role.STAFF, Role.AUDITOR, Role.HOST_CONTACT},
+    "evaluation:record": {Role.STAFF, Role.AUDITOR, Role.TRAINEE, Role.HOST_CONTACT},
+    "evaluation:record_docx": {Role.STAFF, Role.AUDITOR, Role.TRAINEE, Role.HOST_CONTACT},
 }
 
 

@@ -104,6 +104,8 @@ PAGE_LABELS = {
     "training:plan_comment": _("练兵计划意见"),
     "training:plan_print": _("打印练兵计划书"),
     "training:plan_export": _("练兵计划导出"),
+    "evaluation:record": _("成长档案"),
+    "evaluation:record_docx": _("成长档案下载"),
 }
 
 
