@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
@@ -27,6 +28,7 @@ from lianbing.evaluation.models import (
 from lianbing.evaluation.selectors import rounds as selectors
 from lianbing.evaluation.services import rounds as services
 from tests import factories
+from tests.functional.training.conftest import second
 
 from .conftest import Inspected
 
@@ -621,3 +623,51 @@ def test_the_round_list_groups_rounds_by_program_for_the_department(inspected: I
     assert datetime.date(2026, 12, 20).isoformat() in body
     assert FormItem.objects.filter(round__name="期末考察").count() == 9
     assert TeamMember.objects.count() == 6
+
+
+def test_a_draft_round_page_says_what_is_missing_before_it_opens(inspected: Inspected) -> None:
+    round_ = _draft(inspected)
+
+    body = inspected.client("staff").get(reverse("evaluation:round_detail", args=[round_.pk]))
+
+    html = body.content.decode()
+    assert 'data-testid="open-problems"' in html
+    assert 'data-testid="item-add"' in html
+    assert html.count('data-testid="form-item"') == 9
+
+
+def _more_teams(inspected: Inspected, count: int) -> None:
+    staff = inspected.placed.staff
+    for k in range(count):
+        s = second(
+            inspected.placed.run, cadre_name=f"干部{k}", town=f"测试镇{k}", mentor_name=f"导师{k}"
+        )
+        team = services.team_create(round_=inspected.round, name=f"考察组{k}", by=staff)
+        services.team_cover(team=team, secondment=s, by=staff)
+        member = services.member_add(
+            team=team, kind=RaterKind.PUBLIC, name=f"代表{k}", unit="某村", by=staff
+        ).member
+        Rating.objects.create(
+            round=inspected.round, secondment=s, member=member, scores={"political": 3}
+        )
+        services.conflict_declare(
+            member=member, secondment=s, kind=ConflictKind.RELATIVE, note="", by=staff
+        )
+
+
+@pytest.mark.parametrize("extra", [0, 5])
+def test_the_round_and_team_pages_take_the_same_queries_however_many_teams(
+    inspected: Inspected, extra: int, django_assert_max_num_queries: Any
+) -> None:
+    _more_teams(inspected, extra)
+    client = inspected.client("staff")
+
+    with django_assert_max_num_queries(10):
+        detail = client.get(reverse("evaluation:round_detail", args=[inspected.round.pk]))
+    with django_assert_max_num_queries(12):
+        team = client.get(
+            reverse("evaluation:round_team", args=[inspected.round.pk, inspected.team.pk])
+        )
+
+    assert detail.content.decode().count('data-testid="coverage-row"') == 2 + extra
+    assert team.status_code == 200
