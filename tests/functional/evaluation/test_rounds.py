@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from lianbing.accounts.models import Role
+from lianbing.accounts.models import AuditAction, AuditEvent, Role
 from lianbing.engine import taxonomy
 from lianbing.evaluation.models import (
     Conflict,
@@ -671,3 +671,18 @@ def test_the_round_and_team_pages_take_the_same_queries_however_many_teams(
 
     assert detail.content.decode().count('data-testid="coverage-row"') == 2 + extra
     assert team.status_code == 200
+
+
+def test_changes_of_the_covered_trainees_are_in_the_audit_trail(inspected: Inspected) -> None:
+    staff = inspected.placed.staff
+
+    services.team_cover(team=inspected.team, secondment=inspected.placed.other, by=staff)
+    services.team_uncover(team=inspected.team, secondment=inspected.placed.other, by=staff)
+
+    events = AuditEvent.objects.filter(
+        object_type="evaluation.InspectionTeam",
+        object_id=str(inspected.team.pk),
+        action=AuditAction.UPDATE,
+    ).order_by("pk")
+    assert [e.detail for e in events] == ["加入考察对象：王楠楠", "移出考察对象：王楠楠"]
+    assert {e.username for e in events} == {staff.username}

@@ -30,7 +30,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianbing.accounts.models import Profile, Role
+from lianbing.accounts import audit
+from lianbing.accounts.models import AuditAction, Profile, Role
 from lianbing.accounts.roles import roles_of
 from lianbing.demand.models import Program
 from lianbing.engine import taxonomy
@@ -172,8 +173,9 @@ def round_create(
         raise RoundError(_("本批次已有名为“%(name)s”的考察，请换一个名称。") % {"name": name})
     round_ = EvaluationRound(program=program, name=name, closes_on=closes_on, created_by=by)
     _clean_save(round_)
-    FormItem.objects.bulk_create(
-        FormItem(
+    # One save per item (not bulk_create) so that each lands in the audit trail.
+    for k, spec in enumerate(DEFAULT_FORM):
+        FormItem.objects.create(
             round=round_,
             code=spec.code,
             label=spec.label,
@@ -181,8 +183,6 @@ def round_create(
             anchors=dict(spec.anchors),
             position=k,
         )
-        for k, spec in enumerate(DEFAULT_FORM)
-    )
     return round_
 
 
@@ -356,6 +356,11 @@ def _conflict_warning(conflict: Conflict) -> str:
     }
 
 
+def _audit_coverage(team: InspectionTeam, detail: str, by: Any) -> None:
+    # The covered trainees are a many-to-many relation, which the model audit does not see.
+    audit.record(action=AuditAction.UPDATE, obj=team, detail=detail, user=by)
+
+
 @transaction.atomic
 def team_cover(*, team: InspectionTeam, secondment: Secondment, by: Any) -> list[str]:
     """Add ``secondment`` to the trainees ``team`` covers; returns conflict warnings."""
@@ -365,6 +370,7 @@ def team_cover(*, team: InspectionTeam, secondment: Secondment, by: Any) -> list
     if secondment.program_id != round_.program_id or secondment.superseded_at is not None:
         raise RoundError(_("只能选择本批次当前在岗练兵的干部。"))
     team.secondments.add(secondment)
+    _audit_coverage(team, _("加入考察对象：%(name)s") % {"name": secondment.cadre.name}, by)
     warnings = []
     for member in team.members.all():
         warnings += [_conflict_warning(c) for c in _carry_conflicts(member, [secondment])]
@@ -379,6 +385,7 @@ def team_uncover(*, team: InspectionTeam, secondment: Secondment, by: Any) -> No
     if Rating.objects.filter(member__team=team, secondment=secondment).exists():
         raise RoundError(_("本组成员已评价过这名干部，不能再移出考察范围。"))
     team.secondments.remove(secondment)
+    _audit_coverage(team, _("移出考察对象：%(name)s") % {"name": secondment.cadre.name}, by)
 
 
 @dataclass(frozen=True)
