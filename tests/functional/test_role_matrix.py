@@ -90,6 +90,22 @@ EXPECTED: dict[str, set[str]] = {
     "training:overview": {Role.STAFF, Role.AUDITOR, Role.HOST_CONTACT},
     "evaluation:record": {Role.STAFF, Role.AUDITOR, Role.TRAINEE, Role.HOST_CONTACT},
     "evaluation:record_docx": {Role.STAFF, Role.AUDITOR, Role.TRAINEE, Role.HOST_CONTACT},
+    # Evaluation rounds: managed by the department, read by the auditor, rated by account raters.
+    "evaluation:round_list": {Role.STAFF, Role.AUDITOR, Role.MENTOR, Role.INSPECTOR},
+    "evaluation:round_create": {Role.STAFF},
+    "evaluation:round_detail": {Role.STAFF, Role.AUDITOR},
+    "evaluation:round_status": {Role.STAFF},
+    "evaluation:item_save": {Role.STAFF},
+    "evaluation:item_remove": {Role.STAFF},
+    "evaluation:team_create": {Role.STAFF},
+    "evaluation:round_team": {Role.STAFF, Role.AUDITOR},
+    "evaluation:team_cover": {Role.STAFF},
+    "evaluation:member_add": {Role.STAFF},
+    "evaluation:member_remove": {Role.STAFF},
+    "evaluation:conflict_declare": {Role.STAFF},
+    "evaluation:conflict_withdraw": {Role.STAFF},
+    "evaluation:rate": {Role.MENTOR, Role.INSPECTOR},
+    "evaluation:rate_trainee": {Role.MENTOR, Role.INSPECTOR},
 }
 
 

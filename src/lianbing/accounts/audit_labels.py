@@ -106,6 +106,21 @@ PAGE_LABELS = {
     "training:plan_export": _("练兵计划导出"),
     "evaluation:record": _("成长档案"),
     "evaluation:record_docx": _("成长档案下载"),
+    "evaluation:round_list": _("一线考察"),
+    "evaluation:round_create": _("新建考察"),
+    "evaluation:round_detail": _("考察轮次"),
+    "evaluation:round_status": _("变更考察状态"),
+    "evaluation:item_save": _("保存评价项目"),
+    "evaluation:item_remove": _("删除评价项目"),
+    "evaluation:team_create": _("建立考察组"),
+    "evaluation:round_team": _("专项考察组"),
+    "evaluation:team_cover": _("调整考察对象"),
+    "evaluation:member_add": _("添加考察组成员"),
+    "evaluation:member_remove": _("移出考察组成员"),
+    "evaluation:conflict_declare": _("申报回避"),
+    "evaluation:conflict_withdraw": _("撤销回避申报"),
+    "evaluation:rate": _("考察评价"),
+    "evaluation:rate_trainee": _("评价练兵干部"),
 }
 
 

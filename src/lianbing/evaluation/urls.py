@@ -1,8 +1,8 @@
 from django.urls import URLPattern
 
-from .views import record
+from .views import record, rounds
 
 app_name = "evaluation"
 
 # Each views module lists its own patterns; they are joined here under /evaluation/.
-urlpatterns: list[URLPattern] = [*record.urlpatterns]
+urlpatterns: list[URLPattern] = [*rounds.urlpatterns, *record.urlpatterns]
