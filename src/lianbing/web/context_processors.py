@@ -70,6 +70,10 @@ NAVIGATION: tuple[NavSection, ...] = (
         owner="training:pairing",
     ),
     NavSection(
+        _("五、一线考察"),
+        (NavItem(_("考察轮次"), "evaluation:round_list", "✓"),),
+    ),
+    NavSection(
         _("基础数据"),
         (
             NavItem(_("单位"), "web:unit_list", "▣"),

@@ -21,6 +21,7 @@ from lianbing.accounts.query_params import id_param
 from lianbing.demand import selectors as demand_selectors
 from lianbing.demand.models import Post
 from lianbing.engine import taxonomy
+from lianbing.evaluation.selectors import due as evaluation_due
 from lianbing.people import selectors as people_selectors
 from lianbing.people.adapters import MissingAssessmentError
 from lianbing.people.models import Cadre, Mentor
@@ -45,7 +46,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "web/dashboard.html",
         {
-            "due_items": followup_selectors.due_items(request.user),
+            "due_items": [
+                *followup_selectors.due_items(request.user),
+                *evaluation_due.rater_due(request.user),
+            ],
             "placements": followup_selectors.my_placements(request.user),
             "trainees": followup_selectors.my_trainees(request.user),
             "summary": summary,
