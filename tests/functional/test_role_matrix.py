@@ -88,6 +88,11 @@ EXPECTED: dict[str, set[str]] = {
     "training:pairing_confirm": {Role.STAFF},
     "training:pairing_confirm_all": {Role.STAFF},
     "training:overview": {Role.STAFF, Role.AUDITOR, Role.HOST_CONTACT},
+    # Public representatives' one-time links open to anyone, with or without an account.
+    "evaluation:public_rate": {*Role.values, NO_ROLE},
+    "evaluation:public_rate_session": {*Role.values, NO_ROLE},
+    "evaluation:public_thanks": {*Role.values, NO_ROLE},
+    "evaluation:qr_sheet": {Role.STAFF},
 }
 
 
