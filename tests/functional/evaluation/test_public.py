@@ -351,3 +351,16 @@ def test_only_staff_open_the_qr_sheet(inspected: Inspected) -> None:
         assert inspected.client(who).post(url, {"confirm": "yes"}).status_code == 403
 
     assert not RatingToken.objects.exists()
+
+
+def test_no_links_are_issued_once_the_round_has_ended(inspected: Inspected) -> None:
+    type(inspected.round).objects.filter(pk=inspected.round.pk).update(status=RoundStatus.CLOSED)
+    url = reverse(
+        "evaluation:qr_sheet",
+        kwargs={"round_id": inspected.round.pk, "secondment_id": inspected.placed.secondment.pk},
+    )
+
+    response = inspected.client("staff").post(url, {"confirm": "yes"})
+
+    assert response.status_code == 403
+    assert not RatingToken.objects.exists()

@@ -15,7 +15,6 @@ clear tokens exist only in that response.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -126,12 +125,10 @@ def qr_sheet(request: HttpRequest, round_id: int, secondment_id: int) -> HttpRes
                 "members": selectors.qr_representatives(round_, secondment),
             },
         )
-    try:
-        issued = services.tokens_issue_for_trainee(
-            round_=round_, secondment=secondment, by=request.user
-        )
-    except PermissionDenied:
-        raise
+    # A refusal by the service (not staff, round ended) is a 403 with its reason.
+    issued = services.tokens_issue_for_trainee(
+        round_=round_, secondment=secondment, by=request.user
+    )
     cards = selectors.qr_cards(
         issued,
         lambda token: request.build_absolute_uri(reverse("evaluation:public_rate", args=[token])),
