@@ -31,6 +31,7 @@ import http.client
 import os
 import re
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -166,6 +167,9 @@ def _server(env: dict[str, str], port: int, workers: int) -> Iterator[None]:
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # ``lianbing serve`` runs gunicorn as its child: its own session lets
+        # both be stopped together.
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 60
@@ -179,7 +183,7 @@ def _server(env: dict[str, str], port: int, workers: int) -> Iterator[None]:
                 time.sleep(0.2)
         yield
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
 
 
