@@ -232,8 +232,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.bind,
         "--workers",
         str(args.workers),
-        "--access-logfile",
-        "-",
+        # No access log: a public representative's first visit carries the
+        # one-time token in its path, and neither it nor the client's address
+        # may be kept; a reverse proxy in front must not log /evaluation/r/
+        # paths either (docs/security.md).
     ]
     return subprocess.call(gunicorn)
 

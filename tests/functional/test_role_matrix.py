@@ -106,6 +106,11 @@ EXPECTED: dict[str, set[str]] = {
     "evaluation:conflict_withdraw": {Role.STAFF},
     "evaluation:rate": {Role.MENTOR, Role.INSPECTOR},
     "evaluation:rate_trainee": {Role.MENTOR, Role.INSPECTOR},
+    # Public representatives' one-time links open to anyone, with or without an account.
+    "evaluation:public_rate": {*Role.values, NO_ROLE},
+    "evaluation:public_rate_session": {*Role.values, NO_ROLE},
+    "evaluation:public_thanks": {*Role.values, NO_ROLE},
+    "evaluation:qr_sheet": {Role.STAFF},
 }
 
 

@@ -1,0 +1,342 @@
+"""Public representatives (群众代表) rate through one-time links, without an account.
+
+- :func:`tokens_issue` (department staff) makes one link per public member and
+  covered trainee. Only the token's SHA-256 is stored; the clear tokens are
+  returned once, for the printed QR sheet, and exist nowhere else. Issuing
+  again replaces a pair's unused token, so the earlier link stops working; a
+  used token is kept with its rating and never replaced.
+- :func:`public_rating_submit` turns a token into the one rating it allows.
+  It takes no lock: ``Rating.token`` is one-to-one and (member, trainee) is
+  unique, so of any number of simultaneous submissions the database keeps
+  exactly one and the others fail with ``IntegrityError``, answered as
+  "此链接已使用".
+
+Nothing about the client is kept: the rating has no address or browser field,
+and its audit-trail row is written outside the request's context, so it
+carries neither the client's address nor the link.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianbing.accounts.audit import actor_context
+from lianbing.accounts.models import Role
+from lianbing.accounts.roles import roles_of
+from lianbing.training.models import Secondment
+
+from ..models import (
+    Conflict,
+    EvaluationRound,
+    FormItem,
+    InspectionTeam,
+    RaterKind,
+    Rating,
+    RatingToken,
+    RoundStatus,
+    TeamMember,
+)
+from ..tokens import token_digest, token_new
+
+#: The page a public rating is recorded against in the audit trail (never the link itself).
+AUDIT_PATH = "/evaluation/r/"
+#: Longest comment a public representative may leave.
+COMMENT_MAX = 1000
+
+
+class PublicRatingError(Exception):
+    """A link that cannot be used (any more); the message is shown as it is."""
+
+    #: HTTP status the page answers with: 410 for a used or expired link, 404 otherwise.
+    status = 404
+
+
+class LinkUsed(PublicRatingError):
+    status = 410
+
+
+class LinkExpired(PublicRatingError):
+    status = 410
+
+
+class RaterConflicted(PublicRatingError):
+    status = 410
+
+
+class ScoresInvalid(Exception):
+    """The form was not filled in as the round's items require; one message per problem."""
+
+    def __init__(self, messages: Sequence[str]) -> None:
+        super().__init__("；".join(messages))
+        self.messages = list(messages)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A link just made: the clear token lives only in this object."""
+
+    member: TeamMember
+    secondment: Secondment
+    token: str
+    expires_at: datetime.datetime
+
+
+# --------------------------------------------------------------------------- issuing
+
+
+def _public_pairs(
+    team: InspectionTeam, secondment: Secondment | None
+) -> list[tuple[TeamMember, Secondment]]:
+    members = list(team.members.filter(kind=RaterKind.PUBLIC).order_by("pk"))
+    covered: QuerySet[Secondment] = team.secondments.select_related(
+        "cadre", "post", "post__unit"
+    ).order_by("pk")
+    if secondment is not None:
+        covered = covered.filter(pk=secondment.pk)
+    trainees = list(covered)
+    conflicts = set(
+        Conflict.objects.filter(member__in=members, secondment__in=trainees).values_list(
+            "member_id", "secondment_id"
+        )
+    )
+    return [(m, s) for s in trainees for m in members if (m.pk, s.pk) not in conflicts]
+
+
+@transaction.atomic
+def tokens_issue(
+    *,
+    round_: EvaluationRound,
+    team: InspectionTeam,
+    by: Any,
+    secondment: Secondment | None = None,
+    now: datetime.datetime | None = None,
+) -> list[IssuedToken]:
+    """Make the one-time links of ``team``'s public members (for ``secondment`` only, if given).
+
+    One token per (public member, covered trainee) without a declared
+    conflict; an unused earlier token of a pair is replaced, a used one is
+    left alone (that pair has rated). Returns the clear tokens, once.
+    """
+    if Role.STAFF not in roles_of(by):
+        raise PermissionDenied(_("只有组织部工作人员可以生成群众代表评价链接。"))
+    if team.round_id != round_.pk:
+        raise PermissionDenied(_("该考察组不属于本轮考察。"))
+    if round_.status not in (RoundStatus.DRAFT, RoundStatus.OPEN):
+        raise PermissionDenied(_("本轮考察已结束，不能再生成评价链接。"))
+    now = now or timezone.now()
+    expires_at = now + datetime.timedelta(days=round_.token_days)
+    pairs = _public_pairs(team, secondment)
+    existing = {
+        (t.member_id, t.secondment_id): t
+        for t in RatingToken.objects.select_for_update().filter(
+            member__in={m for m, _s in pairs}, secondment__in={s for _m, s in pairs}
+        )
+    }
+    used = set(
+        Rating.objects.filter(token__in=list(existing.values())).values_list("token_id", flat=True)
+    )
+    issued: list[IssuedToken] = []
+    for member, trainee in pairs:
+        token = token_new()
+        old = existing.get((member.pk, trainee.pk))
+        if old is not None and old.pk in used:
+            continue
+        row = old or RatingToken(member=member, secondment=trainee)
+        row.token_hash = token_digest(token)
+        row.expires_at = expires_at
+        row.full_clean(exclude=["member", "secondment"], validate_constraints=False)
+        row.save()
+        if old is not None:
+            # A replaced link is a new link: it dates from now.
+            RatingToken.objects.filter(pk=row.pk).update(created_at=now)
+        issued.append(
+            IssuedToken(member=member, secondment=trainee, token=token, expires_at=expires_at)
+        )
+    return issued
+
+
+def tokens_issue_for_trainee(
+    *, round_: EvaluationRound, secondment: Secondment, by: Any
+) -> list[IssuedToken]:
+    """The links of every public member of ``round_``'s teams covering ``secondment``."""
+    issued: list[IssuedToken] = []
+    with transaction.atomic():
+        for team in round_.teams.filter(secondments=secondment).order_by("name"):
+            issued += tokens_issue(round_=round_, team=team, by=by, secondment=secondment)
+    return issued
+
+
+# --------------------------------------------------------------------------- using
+
+
+@dataclass(frozen=True)
+class Level:
+    """One choice of an item: its value and the behaviour it stands for (may be empty)."""
+
+    value: int
+    anchor: str
+
+
+@dataclass(frozen=True)
+class FormRow:
+    item: FormItem
+    levels: list[Level]
+
+
+@dataclass(frozen=True)
+class PublicForm:
+    """What a public representative sees: the trainee's name, post and unit, and the form."""
+
+    token: RatingToken
+    round: EvaluationRound
+    member: TeamMember
+    trainee_name: str
+    post_name: str
+    unit_name: str
+    rows: list[FormRow]
+
+
+def _usable_token(digest: str, now: datetime.datetime) -> RatingToken:
+    """The token behind ``digest`` if it may still rate; a :class:`PublicRatingError` otherwise.
+
+    Missing, replaced and refused links all read alike: the page gives no hint
+    whether a token ever existed.
+    """
+    token = (
+        RatingToken.objects.select_related(
+            "member", "member__team", "member__team__round", "secondment"
+        )
+        .filter(token_hash=digest)
+        .first()
+        if digest
+        else None
+    )
+    unknown = PublicRatingError(_("此链接无效。请核对链接或向考察组索取新的评价二维码。"))
+    if token is None:
+        raise unknown
+    if (
+        Rating.objects.filter(token=token).exists()
+        or Rating.objects.filter(
+            member_id=token.member_id, secondment_id=token.secondment_id
+        ).exists()
+    ):
+        raise LinkUsed(_("此链接已使用，每个链接只能评价一次。感谢您的参与。"))
+    if token.expires_at <= now:
+        raise LinkExpired(_("此链接已过有效期。如需评价，请向考察组索取新的评价二维码。"))
+    if token.member.team.round.status != RoundStatus.OPEN:
+        raise LinkExpired(_("本轮考察目前不在评价期内，此链接暂不能使用。"))
+    if Conflict.objects.filter(
+        member_id=token.member_id, secondment_id=token.secondment_id
+    ).exists():
+        raise RaterConflicted(_("您已申报与该干部的回避关系，不参加对其的评价。感谢您的配合。"))
+    return token
+
+
+def public_form(*, token_digest_: str, now: datetime.datetime | None = None) -> PublicForm:
+    """The form behind a link, if the link may still rate."""
+    token = _usable_token(token_digest_, now or timezone.now())
+    round_ = token.member.team.round
+    trainee = Secondment.objects.select_related("cadre", "post", "post__unit").get(
+        pk=token.secondment_id
+    )
+    return PublicForm(
+        token=token,
+        round=round_,
+        member=token.member,
+        trainee_name=trainee.cadre.name,
+        post_name=trainee.post.name,
+        unit_name=trainee.post.unit.name,
+        rows=[
+            FormRow(
+                item=item,
+                levels=[
+                    Level(value=v, anchor=str(item.anchors.get(str(v), "")))
+                    for v in range(item.scale_min, item.scale_max + 1)
+                ],
+            )
+            for item in round_.items.order_by("position", "pk")
+        ],
+    )
+
+
+def public_token_check(*, token: str, now: datetime.datetime | None = None) -> str:
+    """The digest of a clear token from a link, if the link may still rate."""
+    digest = token_digest(token)
+    _usable_token(digest, now or timezone.now())
+    return digest
+
+
+def scores_clean(items: Sequence[FormItem], scores: Mapping[str, object]) -> dict[str, int]:
+    """Every item scored, each an integer within its scale; nothing else."""
+    clean: dict[str, int] = {}
+    problems: list[str] = []
+    for item in items:
+        raw = scores.get(item.code)
+        if raw is None or raw == "":
+            problems.append(_("请为“%(item)s”打分。") % {"item": item.label})
+            continue
+        try:
+            value = int(str(raw))
+        except ValueError:
+            value = None
+        if value is None or not item.scale_min <= value <= item.scale_max:
+            problems.append(
+                _("“%(item)s”的分值应在 %(low)s 到 %(high)s 之间。")
+                % {"item": item.label, "low": item.scale_min, "high": item.scale_max}
+            )
+            continue
+        clean[item.code] = value
+    unknown = set(scores) - {item.code for item in items}
+    if unknown:
+        problems.append(_("表单含有不属于本轮考察的评价项目，请重新打开评价页面。"))
+    if problems:
+        raise ScoresInvalid(problems)
+    return clean
+
+
+def public_rating_submit(
+    *,
+    token_digest: str,
+    scores: Mapping[str, object],
+    comment: str = "",
+    now: datetime.datetime | None = None,
+) -> Rating:
+    """Record the one rating a link allows; refuse a used, expired or refused link.
+
+    Race-safe without a lock: the database's unique constraints on the rating's
+    token and on (member, trainee) let exactly one of simultaneous submissions in.
+    """
+    token = _usable_token(token_digest, now or timezone.now())
+    round_ = token.member.team.round
+    clean = scores_clean(list(round_.items.all()), scores)
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise ScoresInvalid([_("评语请不超过 %(n)s 字。") % {"n": COMMENT_MAX}])
+    rating = Rating(
+        round=round_,
+        secondment_id=token.secondment_id,
+        member_id=token.member_id,
+        token=token,
+        scores=clean,
+        comment=comment,
+    )
+    # Uniqueness is left to the database: checking it here first would only
+    # move the race, not close it.
+    rating.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        # Recorded outside the request: the audit row names neither the
+        # client's address nor the page the link came from.
+        with actor_context(None, path=AUDIT_PATH), transaction.atomic():
+            rating.save()
+    except IntegrityError:
+        raise LinkUsed(_("此链接已使用，每个链接只能评价一次。感谢您的参与。")) from None
+    return rating

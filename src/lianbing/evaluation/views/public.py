@@ -1,0 +1,150 @@
+"""Pages of the public representatives' one-time links, and the QR sheet that hands them out.
+
+A representative scans the QR code: the first visit carries the token in the
+address, is checked, leaves only the token's digest in the session and
+redirects to the clean address ``/evaluation/r/``, so the token leaves the
+address bar and the browser history. There the form (made for phones) shows
+the trainee's name, post and unit and nothing else; submitting it records the
+one rating and shows the thanks. Used, expired and unknown links get a plain
+Chinese page (410 or 404) that does not say whether a token exists.
+
+The QR sheet (department staff) issues the links of one trainee's public
+representatives after a confirmation and prints them, one QR code each; the
+clear tokens exist only in that response.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from lianbing.accounts.models import Role
+from lianbing.accounts.policy import public_view, require_roles
+
+from .. import access
+from ..selectors import public as selectors
+from ..services import public as services
+
+#: Session key holding the digest of the link being used (never the token itself).
+SESSION_KEY = "lianbing_public_rating"
+#: Session key set once a rating is in, so the thanks page shows only after one.
+THANKED_KEY = "lianbing_public_rated"
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    # The link must never travel on to another site, nor stay in a cache.
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _refused(request: HttpRequest, error: services.PublicRatingError) -> HttpResponse:
+    request.session.pop(SESSION_KEY, None)
+    return _public(
+        render(
+            request,
+            "evaluation/public_refused.html",
+            {"message": str(error)},
+            status=error.status,
+        )
+    )
+
+
+@public_view
+@require_GET
+def public_rate(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        digest = services.public_token_check(token=token)
+    except services.PublicRatingError as error:
+        return _refused(request, error)
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = digest
+    return _public(redirect("evaluation:public_rate_session"))
+
+
+@public_view
+@require_http_methods(["GET", "POST"])
+def public_rate_session(request: HttpRequest) -> HttpResponse:
+    digest = str(request.session.get(SESSION_KEY, ""))
+    errors: list[str] = []
+    try:
+        if request.method == "POST":
+            scores = {k[2:]: v for k, v in request.POST.items() if k.startswith("s_")}
+            try:
+                services.public_rating_submit(
+                    token_digest=digest, scores=scores, comment=request.POST.get("comment", "")
+                )
+            except services.ScoresInvalid as invalid:
+                errors = invalid.messages
+            else:
+                request.session.pop(SESSION_KEY, None)
+                request.session[THANKED_KEY] = True
+                return _public(redirect("evaluation:public_thanks"))
+        form = services.public_form(token_digest_=digest)
+    except services.PublicRatingError as error:
+        return _refused(request, error)
+    chosen = {k[2:]: v for k, v in request.POST.items() if k.startswith("s_")} if errors else {}
+    return _public(
+        render(
+            request,
+            "evaluation/public_rate.html",
+            {
+                "form": form,
+                "errors": errors,
+                "chosen": chosen,
+                "comment": request.POST.get("comment", "") if errors else "",
+            },
+            status=400 if errors else 200,
+        )
+    )
+
+
+@public_view
+@require_GET
+def public_thanks(request: HttpRequest) -> HttpResponse:
+    rated = bool(request.session.pop(THANKED_KEY, False))
+    return _public(render(request, "evaluation/public_thanks.html", {"rated": rated}))
+
+
+@require_roles(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+@never_cache
+def qr_sheet(request: HttpRequest, round_id: int, secondment_id: int) -> HttpResponse:
+    round_ = access.access_round(request.user, round_id)
+    secondment = selectors.qr_subject(round_, secondment_id)
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "evaluation/public_qr_confirm.html",
+            {
+                "round": round_,
+                "secondment": secondment,
+                "members": selectors.qr_representatives(round_, secondment),
+            },
+        )
+    # A refusal by the service (not staff, round ended) is a 403 with its reason.
+    issued = services.tokens_issue_for_trainee(
+        round_=round_, secondment=secondment, by=request.user
+    )
+    cards = selectors.qr_cards(
+        issued,
+        lambda token: request.build_absolute_uri(reverse("evaluation:public_rate", args=[token])),
+    )
+    response = render(
+        request,
+        "evaluation/public_qr_sheet.html",
+        {"round": round_, "secondment": secondment, "cards": cards},
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("r/", public_rate_session, name="public_rate_session"),
+    path("r/done/", public_thanks, name="public_thanks"),
+    path("r/<str:token>/", public_rate, name="public_rate"),
+    path("<int:round_id>/qr/<int:secondment_id>/", qr_sheet, name="qr_sheet"),
+]
