@@ -88,6 +88,7 @@ EXPECTED: dict[str, set[str]] = {
     "training:pairing_confirm": {Role.STAFF},
     "training:pairing_confirm_all": {Role.STAFF},
     "training:overview": {Role.STAFF, Role.AUDITOR, Role.HOST_CONTACT},
+    "evaluation:index": {Role.STAFF, Role.AUDITOR},
 }
 
 
