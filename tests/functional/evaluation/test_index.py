@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -17,6 +18,8 @@ from tests.functional.evaluation.conftest import Inspected
 pytestmark = pytest.mark.django_db
 
 ABILITY, PERFORMANCE, ADAPTATION, PUBLIC, PLAN, MENTOR = adapters.INDICATORS
+#: Queries of the page whatever the number of trainees (session, user, roles, round, computations, scores).
+QUERIES = 5
 
 
 @pytest.fixture
@@ -199,3 +202,17 @@ def test_a_rank_that_moves_under_other_weights_is_marked_unstable(rated: Rated) 
     assert not any(s.unstable for s in computation.scores.all() if s not in moved)
     page = client.get(_url(rated)).content.decode()
     assert page.count('data-testid="unstable"') == len(moved)
+
+
+def test_the_page_reads_a_computation_in_a_fixed_number_of_queries(
+    rated: Rated, django_assert_max_num_queries: Any
+) -> None:
+    services.growth_compute(
+        rated.inspected.round, method=WeightMethod.EQUAL, by=rated.inspected.placed.staff
+    )
+    client = rated.inspected.placed.client("staff")
+
+    with django_assert_max_num_queries(QUERIES):
+        response = client.get(_url(rated))
+
+    assert response.content.decode().count('data-testid="rank-row"') == 5

@@ -120,16 +120,21 @@ def _weights(
             raise GrowthError(result.message)
         return dict(zip(keys, map(float, result.weights), strict=True)), float(result.cr)
     if method == WeightMethod.ENTROPY:
-        table = np.column_stack([values[k] for k in keys])
-        present = ~np.isnan(table).all(axis=0)
-        if not present.any():
-            raise GrowthError(_("还没有任何指标数据，无法用熵权法确定权重。"))
-        # Entropy needs a full table: an indicator nobody has gets weight 0;
-        # a trainee's missing value takes the cohort mean, which adds no divergence.
+        # The entropy weight is taken on the indicators as the index uses them:
+        # min-max normalised over the cohort (ability growth can be negative,
+        # and entropy needs values >= 0). An indicator nobody has, or on which
+        # everyone is equal, gets weight 0; a trainee's missing value takes the
+        # cohort mean, which adds no divergence.
+        table, _bounds = growth.normalise(np.column_stack([values[k] for k in keys]))
+        present = [not np.isnan(table[:, c]).all() for c in range(table.shape[1])]
+        if not any(present):
+            raise GrowthError(
+                _(
+                    "各项指标都缺少数据或各对象完全相同，无法用熵权法确定权重，请改用层次分析法或等权。"
+                )
+            )
         used = table[:, present]
         filled = np.where(np.isnan(used), np.nanmean(used, axis=0)[None, :], used)
-        # Ability growth runs from -100 to 100; entropy needs values >= 0.
-        filled = filled - np.minimum(filled.min(axis=0), 0.0)[None, :]
         try:
             found = weights.entropy(filled)
         except ValueError as error:
