@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from lianbing.accounts.models import AuditAction, AuditEvent
 from lianbing.evaluation import adapters
 from lianbing.evaluation.models import GrowthComputation, GrowthScore, WeightMethod
 from lianbing.evaluation.services import index as services
@@ -18,8 +19,9 @@ from tests.functional.evaluation.conftest import Inspected
 pytestmark = pytest.mark.django_db
 
 ABILITY, PERFORMANCE, ADAPTATION, PUBLIC, PLAN, MENTOR = adapters.INDICATORS
-#: Queries of the page whatever the number of trainees (session, user, roles, round, computations, scores).
-QUERIES = 5
+#: Queries of the page, whatever the number of trainees: session, user and roles, the round,
+#: the audit trail of the opening, the computations and the scores with their cadres and units.
+QUERIES = 11
 
 
 @pytest.fixture
@@ -47,6 +49,9 @@ def test_an_ahp_computation_stores_its_method_weights_and_scores(rated: Rated) -
 
     assert response.status_code == 302
     computation = GrowthComputation.objects.get()
+    assert AuditEvent.objects.filter(
+        object_type="evaluation.GrowthComputation", object_id=str(computation.pk)
+    ).exists()
     assert computation.method == WeightMethod.AHP
     assert computation.consistency_ratio == pytest.approx(0.0, abs=1e-9)
     assert computation.weights[ABILITY] == pytest.approx(3 / 8)
@@ -164,6 +169,12 @@ def test_the_auditor_reads_the_page_but_cannot_compute(rated: Rated) -> None:
 
     assert page.status_code == 200
     assert 'data-testid="compute-form"' not in page.content.decode()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.VIEW,
+        object_type="evaluation.EvaluationRound",
+        object_id=str(rated.inspected.round.pk),
+        username="shenji",
+    ).exists()
     assert refused.status_code == 403
     assert GrowthComputation.objects.count() == 1
 

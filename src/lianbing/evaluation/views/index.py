@@ -1,6 +1,6 @@
 """The growth-index page of a round: staff compute it, the auditor reads it.
 
-GET shows the latest computation and its history; POST computes a new one
+GET shows the latest computation and its history (each opening is in the audit trail); POST computes a new one
 (department staff only, 403 otherwise). Refused judgements are shown back with
 the engine's message naming the judgements to review.
 """
@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lianbing.accounts.audit import audited_view
 from lianbing.accounts.models import Role
 from lianbing.accounts.policy import require_roles
 
@@ -26,6 +27,7 @@ TEMPLATE = "evaluation/index_page.html"
 
 
 @require_roles(Role.STAFF, Role.AUDITOR)
+@audited_view("evaluation.EvaluationRound", "round_id")
 @require_http_methods(["GET", "POST"])
 def index_page(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = access.access_round(request.user, round_id)
