@@ -227,3 +227,15 @@ def test_the_page_reads_a_computation_in_a_fixed_number_of_queries(
         response = client.get(_url(rated))
 
     assert response.content.decode().count('data-testid="rank-row"') == 5
+
+
+def test_the_unstable_threshold_is_entered_on_the_page_and_checked(rated: Rated) -> None:
+    client = rated.inspected.placed.client("staff")
+
+    refused = client.post(_url(rated), {"method": WeightMethod.EQUAL, "unstable_threshold": "x"})
+    done = client.post(_url(rated), {"method": WeightMethod.EQUAL, "unstable_threshold": "1"})
+
+    assert refused.status_code == 400
+    assert "名次变动阈值应为 0 到 50 之间的整数" in refused.content.decode()
+    assert done.status_code == 302
+    assert GrowthComputation.objects.get().unstable_threshold == 1

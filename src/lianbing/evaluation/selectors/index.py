@@ -44,6 +44,7 @@ class IndexPage:
     can_compute: bool
     methods: list[tuple[str, str]]
     method: str
+    threshold: str
     labels: list[str]
     matrix: list[tuple[str, list[Cell]]]
     latest: GrowthComputation | None
@@ -106,8 +107,9 @@ def index_page(
     round_: EvaluationRound,
     method: str | None = None,
     judgements: Sequence[Sequence[Any]] | None = None,
+    threshold: str | None = None,
 ) -> IndexPage:
-    """The page of ``round_``'s growth index; ``method``/``judgements`` keep a refused entry."""
+    """The page of ``round_``'s growth index; ``method``, ``judgements``, ``threshold`` keep a refused entry."""
     computations = list(
         GrowthComputation.objects.filter(round=round_)
         .select_related("created_by")
@@ -154,6 +156,9 @@ def index_page(
         can_compute=access.is_department(user),
         methods=[(str(v), str(label)) for v, label in WeightMethod.choices],
         method=method or (latest.method if latest is not None else WeightMethod.AHP),
+        threshold=threshold
+        if threshold is not None
+        else str(latest.unstable_threshold if latest is not None else growth.UNSTABLE_PLACES),
         labels=[growth.label(k) for k in adapters.INDICATORS],
         matrix=_matrix(judgements),
         latest=latest,

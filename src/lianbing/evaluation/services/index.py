@@ -73,6 +73,23 @@ def saaty_text(value: float) -> str:
     return min(SAATY_VALUES, key=lambda v: abs(math.log(float(Fraction(v)) / value)))
 
 
+#: The largest rank move the page accepts as the "不稳定" threshold.
+THRESHOLD_MAX = 50
+
+
+def threshold_parse(value: Any) -> int:
+    """The "不稳定" threshold typed on the page: a whole number of places, blank = the default."""
+    text = str(value or "").strip()
+    if not text:
+        return growth.UNSTABLE_PLACES
+    if not text.isdigit() or int(text) > THRESHOLD_MAX:
+        raise GrowthError(
+            _("名次变动阈值应为 0 到 %(max)d 之间的整数（默认 %(default)d 位）。")
+            % {"max": THRESHOLD_MAX, "default": growth.UNSTABLE_PLACES}
+        )
+    return int(text)
+
+
 def judgement_field(i: str, j: str) -> str:
     return f"ahp_{i}__{j}"
 

@@ -36,11 +36,22 @@ def index_page(request: HttpRequest, round_id: int) -> HttpResponse:
         return render(request, TEMPLATE, {"page": page})
     method = str(request.POST.get("method", ""))
     judgements = services.judgements_from_form(request.POST) if method == WeightMethod.AHP else None
+    threshold = request.POST.get("unstable_threshold", "")
     try:
-        services.growth_compute(round_, method=method, judgements=judgements, by=request.user)
+        services.growth_compute(
+            round_,
+            method=method,
+            judgements=judgements,
+            by=request.user,
+            unstable_threshold=services.threshold_parse(threshold),
+        )
     except services.GrowthError as error:
         page = selectors.index_page(
-            user=request.user, round_=round_, method=method, judgements=judgements
+            user=request.user,
+            round_=round_,
+            method=method,
+            judgements=judgements,
+            threshold=threshold,
         )
         return render(request, TEMPLATE, {"page": page, "error": error.message}, status=400)
     messages.success(request, _("成长指数已计算。"))
