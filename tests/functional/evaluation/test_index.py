@@ -239,3 +239,17 @@ def test_the_unstable_threshold_is_entered_on_the_page_and_checked(rated: Rated)
     assert "名次变动阈值应为 0 到 50 之间的整数" in refused.content.decode()
     assert done.status_code == 302
     assert GrowthComputation.objects.get().unstable_threshold == 1
+
+
+def test_a_round_without_ratings_gets_no_index_and_is_told_what_to_do(
+    inspected: Inspected,
+) -> None:
+    client = inspected.placed.client("staff")
+
+    response = client.post(
+        reverse("evaluation:index", args=[inspected.round.pk]), {"method": WeightMethod.EQUAL}
+    )
+
+    assert response.status_code == 400
+    assert "请先补齐评价、计划或月度评价数据" in response.content.decode()
+    assert not GrowthComputation.objects.exists()
