@@ -17,9 +17,10 @@ steps are followed in order:
    ``n_ti = 100 * (x_ti - min_i) / (max_i - min_i)``. Why: the indicators
    come on different units (score points, a completion share, a change in
    points), and min-max puts them on one 0-100 range where 100 is the
-   cohort's best and 0 its weakest, which the department reads directly;
-   ranks, being order-preserving, are unaffected by the choice. Alternatives
-   named by the Handbook (Table 3): z-scores (no fixed range, so a
+   cohort's best and 0 its weakest, which the department reads directly.
+   (Every method keeps the order within one indicator; the composite's order
+   does depend on the method, hence the choice is stated.) Alternatives
+   named by the Handbook (its step 5): z-scores (no fixed range, so a
    contribution is no longer "points out of 100"), distance to a reference
    (needs a target the department has not set), ranking (loses the size of
    differences), categorical scales (lose information). Min-max is sensitive
@@ -213,7 +214,7 @@ def _values(indicators: Mapping[str, ArrayLike], keys: Sequence[str]) -> NDArray
 
 
 def normalise(values: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Min-max normalisation to 0-100 over the cohort, per column (the Handbook, section 5).
+    """Min-max normalisation to 0-100 over the cohort, per column (the Handbook, step 5).
 
     ``values``: ``(n_trainees, n_indicators)``, NaN = missing. Returns
     ``(normalised, bounds)``: ``normalised[t, i] = 100 * (x - min_i) / (max_i

@@ -25,8 +25,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 # Saaty's random consistency index RI for n = 1..15: the mean CI of random
-# reciprocal matrices on the 1-9 scale (Saaty 1980; the table extended to 15
-# in Saaty 2000, Fundamentals of Decision Making and Priority Theory).
+# reciprocal matrices on the 1-9 scale (Saaty 1980 up to n = 10; n = 11..15
+# from Saaty's later, larger simulations, as commonly tabulated).
 RANDOM_INDEX: tuple[float, ...] = (
     0.0,
     0.0,
