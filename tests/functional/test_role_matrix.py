@@ -111,6 +111,7 @@ EXPECTED: dict[str, set[str]] = {
     "evaluation:public_rate_session": {*Role.values, NO_ROLE},
     "evaluation:public_thanks": {*Role.values, NO_ROLE},
     "evaluation:qr_sheet": {Role.STAFF},
+    "evaluation:index": {Role.STAFF, Role.AUDITOR},
 }
 
 

@@ -91,6 +91,7 @@ PAGE_LABELS = {
     "training:pairing_confirm": _("确认导师"),
     "training:pairing_confirm_all": _("确认全部导师建议"),
     "training:secondment_detail": _("练兵档案"),
+    "evaluation:index": _("成长指数"),
     "training:log_create": _("填写练兵日志"),
     "training:log_comment": _("点评练兵日志"),
     "training:milestone_update": _("填报节点进展"),
