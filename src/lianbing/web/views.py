@@ -52,6 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             "placements": followup_selectors.my_placements(request.user),
             "trainees": followup_selectors.my_trainees(request.user),
+            "records": evaluation_due.released_records(request.user),
             "summary": summary,
             "category_chart": charts.category_chart(summary),
             "host_unit_chart": charts.host_unit_chart(summary),

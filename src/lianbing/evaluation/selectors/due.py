@@ -8,9 +8,47 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..access import memberships
+from lianbing.accounts.models import Role
+from lianbing.accounts.roles import roles_of
+
+from ..access import memberships, visible_records
 from ..models import EvaluationRound, RoundStatus
 from .rounds import rate_list
+
+
+@dataclass(frozen=True)
+class ReleasedRecord:
+    """A growth record the reader may open: the round and the trainee."""
+
+    round_name: str
+    cadre_name: str
+    unit_name: str
+    url: str
+
+
+#: How many records the home page lists.
+HOME_RECORDS_SHOWN = 12
+
+
+def released_records(user: Any) -> list[ReleasedRecord]:
+    """Growth records of released rounds for a trainee (their own) or a host-unit contact (their unit's)."""
+    if not ({Role.TRAINEE, Role.HOST_CONTACT} & roles_of(user)):
+        return []
+    rows: list[ReleasedRecord] = []
+    rounds = EvaluationRound.objects.filter(status=RoundStatus.RELEASED).order_by("-closes_on")
+    for round_ in rounds:
+        for s in visible_records(user, round_).select_related("cadre", "post__unit"):
+            rows.append(
+                ReleasedRecord(
+                    round_name=round_.name,
+                    cadre_name=s.cadre.name,
+                    unit_name=s.post.unit.name,
+                    url=reverse("evaluation:record", args=[round_.pk, s.pk]),
+                )
+            )
+            if len(rows) >= HOME_RECORDS_SHOWN:
+                return rows
+    return rows
 
 
 @dataclass(frozen=True)
