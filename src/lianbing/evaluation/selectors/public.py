@@ -41,24 +41,29 @@ def qr_representatives(round_: EvaluationRound, secondment: Secondment) -> list[
 
 @dataclass(frozen=True)
 class QrCard:
-    """One representative's printed card: name, QR code (an SVG data URI) and expiry."""
+    """One representative's printed card: name, QR code (an SVG data URI), its link and expiry."""
 
     name: str
     unit: str
     team: str
     qr_uri: str
     expires_at: datetime.datetime
+    link: str
 
 
 def qr_cards(issued: Sequence[IssuedToken], link_of: Callable[[str], str]) -> list[QrCard]:
     """A card per link just issued; ``link_of`` turns a clear token into the full link."""
-    return [
-        QrCard(
-            name=i.member.name,
-            unit=i.member.unit,
-            team=i.member.team.name,
-            qr_uri=segno.make(link_of(i.token), error="m").svg_data_uri(scale=5, border=2),
-            expires_at=i.expires_at,
+    cards = []
+    for i in issued:
+        link = link_of(i.token)
+        cards.append(
+            QrCard(
+                name=i.member.name,
+                unit=i.member.unit,
+                team=i.member.team.name,
+                qr_uri=segno.make(link, error="m").svg_data_uri(scale=5, border=2),
+                expires_at=i.expires_at,
+                link=link,
+            )
         )
-        for i in issued
-    ]
+    return cards
