@@ -13,6 +13,7 @@ from django.urls import reverse
 from lianbing.demand.models import Program
 from lianbing.demodata.accounts import demo_accounts_ensure
 from lianbing.demodata.loader import demo_program_load
+from lianbing.evaluation.access import memberships
 from lianbing.evaluation.models import (
     EvaluationRound,
     GrowthComputation,
@@ -129,5 +130,6 @@ def test_sun_jie_reads_his_growth_record_and_kaocha_inspects_a_team(
         team__round=midterm, user=kaocha, kind=RaterKind.HOST_CADRE
     ).exists()
     assert kaocha.profile.role == "inspector"
+    assert memberships(kaocha, midterm).exists()
     mentor = User.objects.get(username="daoshi")
     assert TeamMember.objects.filter(team__round=midterm, user=mentor).exists()

@@ -23,9 +23,10 @@ a rank that moves with the weights.
 
 Accounts. Mentors rate with the role-less accounts the earlier program's
 records were written with (:mod:`.earlier_load`); daoshi takes over 李俊's.
-The host cadres get role-less-password inspector accounts (``demo-kaocha-2``
-and so on), except the first team's, ``demo-kaocha``, which has no role yet:
-the demo's inspector account kaocha takes it over (:mod:`.accounts`).
+The host cadres get accounts of the same kind (no role, no usable password:
+they stand for ratings already made, and the demo keeps one account per
+role): ``demo-kaocha`` for the first team, which the demo's inspector account
+kaocha takes over (:mod:`.accounts`), then ``demo-kaocha-2`` and so on.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ from collections.abc import Sequence
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 
-from lianbing.accounts.models import Profile, Role
 from lianbing.demand.models import Program
 from lianbing.engine import taxonomy
 from lianbing.evaluation import tokens
@@ -156,7 +156,8 @@ def _teams_by_unit(secondments: Sequence[Secondment]) -> list[list[Secondment]]:
 
 
 def _host_accounts(n: int) -> list[User]:
-    """The host cadres' accounts: ``demo-kaocha`` (no role yet), then inspectors."""
+    """The host cadres' accounts, without a role or a usable password: ``demo-kaocha``,
+    which kaocha takes over, then ``demo-kaocha-2`` and so on."""
     user_model = get_user_model()
     wanted = [INSPECTOR_USERNAME] + [f"{INSPECTOR_USERNAME}-{k}" for k in range(2, n + 1)]
     users = []
@@ -166,7 +167,6 @@ def _host_accounts(n: int) -> list[User]:
         users.append(user)
     user_model.objects.bulk_create(users)
     found = {u.username: u for u in user_model.objects.filter(username__in=wanted)}
-    Profile.objects.bulk_create([Profile(user=found[u], role=Role.INSPECTOR) for u in wanted[1:]])
     return [found[u] for u in wanted]
 
 
