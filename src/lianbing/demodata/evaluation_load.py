@@ -32,6 +32,7 @@ kaocha takes over (:mod:`.accounts`), then ``demo-kaocha-2`` and so on.
 from __future__ import annotations
 
 import datetime
+import math
 import random
 import zoneinfo
 from collections import defaultdict
@@ -42,7 +43,7 @@ from django.contrib.auth.models import User
 
 from lianbing.demand.models import Program
 from lianbing.engine import taxonomy
-from lianbing.evaluation import tokens
+from lianbing.evaluation import adapters, tokens
 from lianbing.evaluation.models import (
     EvaluationRound,
     GrowthComputation,
@@ -278,13 +279,19 @@ def _rate(
     everyone = [s for group in groups for s in group]
     # The trainee whose rank moves with the weights: the villagers' favourite,
     # not yet at home in the post. Never the featured trainee.
-    odd = max(
-        (s for s in everyone if s.cadre.code != FEATURED_TRAINEE),
-        key=lambda s: rng.random(),
-    )
-    level = {s.pk: rng.gauss(3.5, 0.45) for s in everyone}
-    level[odd.pk] = 3.0
-    strength = {s.pk: {c: rng.gauss(0.0, 0.35) for c in codes} for s in everyone}
+    odd = rng.choice([s for s in everyone if s.cadre.code != FEATURED_TRAINEE])
+    # Trainees differ more than raters' noise, so that most ranks hold under other weights.
+    # A trainee's level follows the mentor's monthly assessments so far.
+    monthly = adapters.mentor_assessment(everyone, closes_on)
+    level = {
+        s.pk: 0.8 + 3.6 * (60.0 if math.isnan(m) else float(m)) / 100.0 + rng.gauss(0.0, 0.3)
+        for s, m in zip(everyone, monthly, strict=True)
+    }
+    level[odd.pk] = 3.2
+    featured = next((s for s in everyone if s.cadre.code == FEATURED_TRAINEE), None)
+    if featured is not None:
+        level[featured.pk] = 4.0  # the article's trainee, doing well at 新仓镇
+    strength = {s.pk: {c: rng.gauss(0.0, 0.3) for c in codes} for s in everyone}
     strength[odd.pk]["mass_work"] = 1.8
     strength[odd.pk]["performance"] = -0.6
     strength[odd.pk]["adaptation"] = -1.0
@@ -305,7 +312,7 @@ def _rate(
             elif member.kind == RaterKind.PUBLIC:
                 base = level[s.pk] + liked[s.pk] + leniency
                 scores = {
-                    c: _clip(base + 0.5 * strength[s.pk][c] + rng.gauss(0, 0.4)) for c in codes
+                    c: _clip(base + 0.5 * strength[s.pk][c] + rng.gauss(0, 0.35)) for c in codes
                 }
             else:
                 scores = {
@@ -359,7 +366,7 @@ def _baselines(
     of ability growth): the level the raters now see, less a few months' growth."""
     rows = []
     for s in secondments:
-        grown = rng.gauss(9.0, 5.0)
+        grown = 8.0 + 8.0 * (level[s.pk] - 3.4) + rng.gauss(0.0, 2.5)
         scores = {
             code: max(
                 taxonomy.ABILITY_MIN,
