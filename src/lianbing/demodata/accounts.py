@@ -10,7 +10,9 @@ generated password, printed once; they are local to the embedded demo database.
 The earlier program's records were written by accounts without a role
 (:mod:`.earlier_load`): ganbuke, daoshi and xueyuan take over those of the
 department, of 李俊 and of 孙杰, so that they are the authors of their own
-plans, logs, comments and assessments.
+plans, logs, comments and assessments. kaocha takes over the inspector
+account of the earlier program's mid-term inspection (:mod:`.evaluation_load`),
+so that it has a team and ratings to show.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from lianbing.training.models import Secondment
 
 from .earlier import FEATURED_TRAINEE
 from .earlier_load import STAFF_USERNAME, person_username
+from .evaluation_load import INSPECTOR_USERNAME
 
 HOST_UNIT = "曹桥街道"
 TRAINEE_CODE = FEATURED_TRAINEE
@@ -76,7 +79,7 @@ def _plan() -> list[_Planned]:
         mentor = Mentor.objects.filter(unit=unit).order_by("code").first()
     plan: list[_Planned] = [
         ("ganbuke", Role.STAFF, {}, STAFF_USERNAME),
-        ("kaocha", Role.INSPECTOR, {}, ""),
+        ("kaocha", Role.INSPECTOR, {}, INSPECTOR_USERNAME),
         ("shenji", Role.AUDITOR, {}, ""),
         ("anquan", Role.SECURITY_ADMIN, {}, ""),
         ("xitong", Role.SYSTEM_ADMIN, {}, ""),

@@ -9,7 +9,8 @@ Two programs are loaded, dated from the day of loading (the training clock,
 in the first March after that day (its survey closed two weeks before the
 start, or two weeks before the day of loading when the start is later); and
 an earlier program, four months into its training period (:mod:`.earlier`,
-:mod:`.earlier_load`).
+:mod:`.earlier_load`), whose mid-term inspection is finished and released
+(:mod:`.evaluation_load`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from lianbing.training import clock
 
 from .earlier import current_year
 from .earlier_load import earlier_program_load
+from .evaluation_load import evaluation_round_load
 from .generator import DemoProgram, UnitSpec, generate
 
 DEMO_SEED = 2021
@@ -142,9 +144,10 @@ def demo_program_load(*, seed: int = DEMO_SEED) -> DemoLoadResult:
             demand_services.post_set_preferred_by(post=post, cadres=wanted_by[post_profile.id])
 
     _load_survey(demo, program, units, posts, deadline=selection)
-    earlier_program_load(
+    earlier = earlier_program_load(
         demo=demo, seed=seed, today=today, units=units, mentors=mentors, cadres=cadres
     )
+    evaluation_round_load(program=earlier, seed=seed, today=today)
     return DemoLoadResult(created=True, program=program, cadres=len(cadres), posts=len(demo.posts))
 
 
