@@ -67,8 +67,12 @@ def _compute(
             index=index,
             rank=rank,
             percentile=100.0 * (len(rows) - rank + 1) / len(rows),
-            indicators={"ability": 75.0, "performance": 80.0, "public": 70.0},
-            contributions={"ability": 30.0, "performance": 24.0, "public": index - 54.0},
+            indicators={"ability_growth": 75.0, "performance": 80.0, "public_rating": 70.0},
+            contributions={
+                "ability_growth": 30.0,
+                "performance": 24.0,
+                "public_rating": index - 54.0,
+            },
             coverage=1.0,
             rank_min=rank,
             rank_max=len(rows),
@@ -137,7 +141,7 @@ def test_the_record_shows_the_index_with_its_rank_and_confidence(inspected: Insp
     assert "不稳定" in html
     assert "评价人数 4 人" in html
     assert "能力提升" in html
-    assert "群众评价" in html
+    assert "群众评议" in html
     assert "指标覆盖率：100%" in html
     assert reverse("training:secondment_detail", args=[inspected.placed.secondment.pk]) in html
 
@@ -301,3 +305,21 @@ def test_ratings_map_onto_0_to_100_and_the_confidence_is_the_mean_raters_icc() -
     assert confidence_of({"ICC1": 0.4, "ICC2k": 0.8}) == (0.8, "ICC2k")
     assert confidence_of({"overall": {"ICC1k": 0.6}}) == (0.6, "ICC1k")
     assert confidence_of({}) == (None, "")
+
+
+def test_the_confidence_of_a_computed_index_is_the_mean_icc_of_its_items() -> None:
+    from lianbing.evaluation.selectors.record import confidence_of
+
+    stored = {
+        "items": [
+            {"code": "political", "icc2_k": 0.6},
+            {"code": "research", "icc2_k": 0.8},
+            {"code": "decision", "icc2_k": None, "defined": False},
+        ]
+    }
+
+    value, form = confidence_of(stored)
+
+    assert form == "ICC2k"
+    assert value is not None
+    assert abs(value - 0.7) < 1e-9

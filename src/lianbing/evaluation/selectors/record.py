@@ -13,9 +13,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from lianbing.engine import taxonomy
+from lianbing.engine import growth, taxonomy
 from lianbing.people.models import AbilityAssessment
 from lianbing.training.models import Secondment
 from lianbing.training.selectors.followup import ends_on
@@ -41,21 +40,10 @@ from ..record_types import (
     TrendPoint,
 )
 
-#: Names of the index's indicators as the computation stores their codes; an
-#: unknown code is shown as it is.
-INDICATOR_LABELS: dict[str, str] = {
-    "ability": gettext_noop("能力提升"),
-    "ability_growth": gettext_noop("能力提升"),
-    "performance": gettext_noop("现实表现"),
-    "adaptation": gettext_noop("岗位适应"),
-    "public": gettext_noop("群众评价"),
-    "public_rating": gettext_noop("群众评价"),
-    "plan": gettext_noop("计划完成"),
-    "plan_completion": gettext_noop("计划完成"),
-    "monthly": gettext_noop("导师月度评价"),
-    "mentor_monthly": gettext_noop("导师月度评价"),
-    "activities": gettext_noop("活动成绩"),
-}
+#: Names of the index's indicators: the engine's own labels, one vocabulary
+#: with the index page; an unknown code is shown as it is.
+INDICATOR_LABELS: dict[str, str] = dict(growth.LABEL)
+
 
 #: The ICC form shown as the index's confidence, best first: the reliability of
 #: the mean of k raters (Shrout & Fleiss 1979, ICC(2,k)) is what the index uses.
@@ -67,8 +55,7 @@ _KIND_ORDER = (RaterKind.MENTOR, RaterKind.HOST_CADRE, RaterKind.PUBLIC)
 
 
 def indicator_label(code: str) -> str:
-    label = INDICATOR_LABELS.get(code)
-    return _(label) if label is not None else code
+    return INDICATOR_LABELS.get(code, code)
 
 
 def to_percent(value: float, low: float, high: float) -> float:
@@ -89,6 +76,17 @@ def confidence_of(reliability: Mapping[str, Any]) -> tuple[float | None, str]:
     The reliability may be flat (``{"ICC2k": 0.8, ...}``) or hold the overall
     figures under ``"overall"`` or ``"index"``.
     """
+    items = reliability.get("items")
+    if isinstance(items, list):
+        # Per item of the form (the index computation's layout): the mean of
+        # the items' ICC(2,k), the reliability of the mean of the team's raters.
+        values = [
+            v
+            for item in items
+            if isinstance(item, Mapping) and (v := _number(item.get("icc2_k"))) is not None
+        ]
+        if values:
+            return sum(values) / len(values), "ICC2k"
     for source in (reliability, reliability.get("overall"), reliability.get("index")):
         if not isinstance(source, Mapping):
             continue
