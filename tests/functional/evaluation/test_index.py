@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 ABILITY, PERFORMANCE, ADAPTATION, PUBLIC, PLAN, MENTOR = adapters.INDICATORS
 #: Queries of the page, whatever the number of trainees: session, user and roles, the round,
-#: the audit trail of the opening, the computations and the scores with their cadres and units.
-QUERIES = 11
+#: the audit trail of the opening (on PostgreSQL one more: the advisory lock of the audit chain),
+#: the computations and the scores with their cadres and units.
+QUERIES = 12
 
 
 @pytest.fixture
