@@ -25,7 +25,7 @@ from lianbing.evaluation.selectors import due as evaluation_due
 from lianbing.people import selectors as people_selectors
 from lianbing.people.adapters import MissingAssessmentError
 from lianbing.people.models import Cadre, Mentor
-from lianbing.training.selectors import followup as followup_selectors
+from lianbing.training.selectors import home as home_selectors
 from lianbing.training.selectors import secondments as training_selectors
 
 from . import charts, exports
@@ -47,11 +47,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "web/dashboard.html",
         {
             "due_items": [
-                *followup_selectors.due_items(request.user),
+                *home_selectors.due_items(request.user),
                 *evaluation_due.rater_due(request.user),
             ],
-            "placements": followup_selectors.my_placements(request.user),
-            "trainees": followup_selectors.my_trainees(request.user),
+            "placements": home_selectors.my_placements(request.user),
+            "trainees": home_selectors.my_trainees(request.user),
             "records": evaluation_due.released_records(request.user),
             "summary": summary,
             "category_chart": charts.category_chart(summary),

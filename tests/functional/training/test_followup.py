@@ -29,7 +29,7 @@ from lianbing.training.models import (
     TrainingPlan,
     WorkLog,
 )
-from lianbing.training.selectors import followup
+from lianbing.training.selectors import followup, home
 from lianbing.training.services.followup import addresses_of
 from tests import factories
 
@@ -505,7 +505,7 @@ def test_the_department_is_due_approvals_pairings_silences_and_late_milestones(
 
 
 def test_several_items_of_a_kind_link_the_department_to_the_overview(placed: Placed) -> None:
-    items = {i.kind: i for i in followup.due_items(placed.staff)}
+    items = {i.kind: i for i in home.due_items(placed.staff)}
 
     assert items["log-gap"].count == 2
     assert items["log-gap"].url == "/training/overview/"
@@ -543,7 +543,7 @@ def test_the_due_items_take_the_same_queries_however_many_pairs(
     account = getattr(placed, who)
 
     with django_assert_max_num_queries(QUERIES[who]):
-        items = followup.due_items(account)
+        items = home.due_items(account)
 
     assert items
 

@@ -2,7 +2,7 @@
 
 Every active account with an address (the account's email; for a mentor also
 the mentor's own address when one is recorded) gets at most one mail a day
-listing the items due for it (:func:`lianbing.training.selectors.followup.due_for`)
+listing the items due for it (:func:`lianbing.training.selectors.home.due_for`)
 that it has not been reminded of yet. A :class:`~lianbing.training.models.ReminderSent`
 row per (account, item key) is inserted *before* the mail goes, in the same
 transaction: a concurrent run trips over the unique constraint and skips the
@@ -29,7 +29,7 @@ from lianbing.accounts.models import Role
 from lianbing.accounts.roles import roles_of
 
 from ..models import ReminderSent
-from ..selectors.followup import Due, due_for
+from ..selectors.home import Due, due_for
 
 logger = logging.getLogger(__name__)
 
