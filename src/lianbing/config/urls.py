@@ -20,5 +20,6 @@ urlpatterns = [
     path("imports/", include("lianbing.imports.urls")),
     path("training/", include("lianbing.training.urls")),
     path("evaluation/", include("lianbing.evaluation.urls")),
+    path("activities/", include("lianbing.activities.urls")),
     path("", include("lianbing.web.urls")),
 ]

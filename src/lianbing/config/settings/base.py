@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "lianbing.demand",
     "lianbing.matching",
     "lianbing.training",
+    "lianbing.activities",
     "lianbing.evaluation",
     "lianbing.survey",
     "lianbing.imports",

@@ -1,0 +1,6 @@
+from django.urls import URLPattern
+
+app_name = "activities"
+
+# Each views module lists its own patterns; they are joined here under /activities/.
+urlpatterns: list[URLPattern] = []
