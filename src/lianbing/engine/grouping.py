@@ -5,7 +5,8 @@ groups whose sizes differ by at most one person (none above ``group_size``)
 so that the groups are as even as possible in ability and mix categories,
 host units and origin units. "Must be together" and "must be apart" pairs are
 hard constraints: they always hold, or the call raises
-:class:`GroupingInputError` with a Chinese message.
+:class:`GroupingInputError` with a Chinese message. The rules are written
+for department readers, with a worked example, in ``docs/grouping.md``.
 
 The measure and the cost
 ------------------------
