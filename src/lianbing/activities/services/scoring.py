@@ -66,6 +66,8 @@ def _whole_number(value: Any) -> int | None:
 
 def clean_scores(activity: Activity, scores: Mapping[str, Any]) -> dict[str, int]:
     """``scores`` checked against the activity's tested abilities and scale; ScoreError otherwise."""
+    if not activity.abilities:
+        raise ScoreError(_("本场活动还没有设定考验的能力，请组织部门先设定后再评分。"))
     unknown = [code for code in scores if code not in activity.abilities]
     if unknown:
         raise ScoreError(
