@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import itertools
+from typing import Any
 
 import numpy as np
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -262,3 +265,32 @@ def test_the_reliability_block_is_the_largest_complete_one(matrix: np.ndarray) -
         complete = (~np.isnan(matrix[:, columns])).all(axis=1)
         assert rows == [int(r) for r in np.flatnonzero(complete)]
     assert (len(rows) * len(columns), len(columns)) == _brute_force_block(matrix)
+
+
+def _queries(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_score_list_and_the_results_cost_the_same_queries_for_two_or_twelve_people(
+    activities: Activities,
+) -> None:
+    big = _scored(activities)
+    placed = activities.placed
+    small = scoring(
+        activity(
+            activities.series,
+            participants=activities.trainees[:2],
+            assessors=[placed.staff, placed.mentor, activities.inspector],
+            title="小场讨论",
+        )
+    )
+    for trainee in activities.trainees[:2]:
+        score(small, placed.staff, trainee, (3, 3, 3))
+    client = activities.client("staff")
+
+    for name in ("activities:score", "activities:results"):
+        assert _queries(client, reverse(name, args=[big.pk])) == _queries(
+            client, reverse(name, args=[small.pk])
+        )
