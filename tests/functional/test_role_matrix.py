@@ -21,6 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from lianbing.accounts.models import AuditAction, AuditEvent, AuditResult, Role
 from lianbing.accounts.policy import policy_of
+from lianbing.activities.access import ASSESSOR_ROLES as ACTIVITY_ASSESSORS
+from lianbing.activities.access import READERS as ACTIVITY_READERS
 from lianbing.training.access import READERS as TRAINING_READERS
 from tests import factories
 
@@ -112,6 +114,13 @@ EXPECTED: dict[str, set[str]] = {
     "evaluation:public_thanks": {*Role.values, NO_ROLE},
     "evaluation:qr_sheet": {Role.STAFF},
     "evaluation:index": {Role.STAFF, Role.AUDITOR},
+    # Activity scores: entered by assessors' roles (the activity narrows it), read by every
+    # reader of the activities (object scope narrows it), exported by the department and auditor.
+    "activities:score": set(ACTIVITY_ASSESSORS),
+    "activities:score_entry": set(ACTIVITY_ASSESSORS),
+    "activities:results": set(ACTIVITY_READERS),
+    "activities:person": set(ACTIVITY_READERS),
+    "activities:series_export": {Role.STAFF, Role.AUDITOR},
 }
 
 

@@ -126,6 +126,11 @@ PAGE_LABELS = {
     "evaluation:conflict_withdraw": _("撤销回避申报"),
     "evaluation:rate": _("考察评价"),
     "evaluation:rate_trainee": _("评价练兵干部"),
+    "activities:score": _("赋能活动评分"),
+    "activities:score_entry": _("赋能活动评分录入"),
+    "activities:results": _("赋能活动成绩"),
+    "activities:person": _("个人赋能活动成绩"),
+    "activities:series_export": _("赋能活动成绩导出"),
 }
 
 

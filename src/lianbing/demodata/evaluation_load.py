@@ -85,8 +85,9 @@ _VILLAGES = (
     "新华村", "永丰村", "红旗村", "东升社区", "和平村", "南湖社区",
     "三星村", "光明村", "金桥社区", "联合村", "幸福村", "城东社区",
 )  # fmt: skip
-#: The upper triangle of the department's AHP judgements over the six indicators
-#: (ability growth, 现实表现, 岗位适应, 群众评议, 计划完成, 导师月评), consistent (CR < 0.10).
+#: The upper triangle of the department's AHP judgements over the seven indicators
+#: (ability growth, 现实表现, 岗位适应, 群众评议, 计划完成, 导师月评, 练兵活动成绩),
+#: consistent (CR < 0.10). The activities weigh as much as the plan's completion.
 JUDGEMENTS: tuple[tuple[str, str, str], ...] = (
     ("ability_growth", "performance", "2"),
     ("ability_growth", "adaptation", "3"),
@@ -103,6 +104,12 @@ JUDGEMENTS: tuple[tuple[str, str, str], ...] = (
     ("public_rating", "plan_completion", "2"),
     ("public_rating", "mentor_assessment", "2"),
     ("plan_completion", "mentor_assessment", "1"),
+    ("ability_growth", "activities", "3"),
+    ("performance", "activities", "2"),
+    ("adaptation", "activities", "1"),
+    ("public_rating", "activities", "2"),
+    ("plan_completion", "activities", "1"),
+    ("mentor_assessment", "activities", "1"),
 )
 
 _TEAM_COMMENTS_HIGH = (

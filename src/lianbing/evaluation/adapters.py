@@ -27,6 +27,12 @@ round's teams), NaN when the data is missing:
   is no approved plan or no milestone due.
 - ``mentor_assessment``: the mean over the months up to the closing date of
   the mentor's monthly assessment (mean of its seven scores), 0-100.
+- ``activities`` (练兵活动成绩): the mean over the program's finished
+  empowerment activities held on or before the closing date, in which the
+  trainee was scored, of their result on 0-100 (the mean over the tested
+  abilities of the assessors' mean score, ``100 * (s - min) / (max - min)``
+  on the activity's scale; one rule with the activity results pages:
+  :func:`lianbing.activities.selectors.results.trainee_percents`).
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from lianbing.activities.selectors.results import counted_activities, trainee_percents
 from lianbing.engine import growth, raters, reliability, taxonomy
 from lianbing.people.models import AbilityAssessment
 from lianbing.training.models import MonthlyAssessment, PlanStatus, Secondment, TrainingPlan
@@ -62,6 +69,7 @@ INDICATORS: tuple[str, ...] = (
     growth.Indicator.PUBLIC_RATING,
     growth.Indicator.PLAN_COMPLETION,
     growth.Indicator.MENTOR_ASSESSMENT,
+    growth.Indicator.ACTIVITIES,
 )
 
 #: Raters whose ratings make the team indicators (ability growth, 现实表现, 岗位适应).
@@ -192,6 +200,22 @@ def mentor_assessment(secondments: Sequence[Secondment], closes_on: Any) -> NDAr
     return out
 
 
+def activity_results(
+    secondments: Sequence[Secondment], program_id: int, closes_on: Any
+) -> NDArray[np.float64]:
+    """Mean 0-100 result over the program's finished activities held by ``closes_on`` (NaN if none)."""
+    out = np.full(len(secondments), np.nan)
+    found = trainee_percents(counted_activities(program_id, closes_on), [s.pk for s in secondments])
+    by_secondment: dict[int, list[float]] = defaultdict(list)
+    for (_activity_id, secondment_id), percent in found.items():
+        by_secondment[secondment_id].append(percent)
+    for k, s in enumerate(secondments):
+        percents = by_secondment.get(s.pk)
+        if percents:
+            out[k] = sum(percents) / len(percents)
+    return out
+
+
 @dataclass(frozen=True)
 class Indicators:
     """The indicator values per trainee (``values``: key -> array) and what they rest on."""
@@ -203,7 +227,7 @@ class Indicators:
 
 
 def indicators(round_: EvaluationRound, data: RoundRatings) -> Indicators:
-    """The six indicators of every trainee of the round (rules in the module docstring)."""
+    """The indicators of :data:`INDICATORS` for every trainee of the round (rules in the module docstring)."""
     n = len(data.secondments)
     kinds = np.array([m.kind for m in data.members], dtype=object)
     team_rows = np.isin(kinds, list(TEAM_KINDS)) if len(kinds) else np.zeros(0, dtype=bool)
@@ -246,6 +270,9 @@ def indicators(round_: EvaluationRound, data: RoundRatings) -> Indicators:
         growth.Indicator.PLAN_COMPLETION.value: plan_completion(data.secondments, round_.closes_on),
         growth.Indicator.MENTOR_ASSESSMENT.value: mentor_assessment(
             data.secondments, round_.closes_on
+        ),
+        growth.Indicator.ACTIVITIES.value: activity_results(
+            data.secondments, round_.program_id, round_.closes_on
         ),
     }
     return Indicators(

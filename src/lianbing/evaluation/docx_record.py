@@ -3,7 +3,8 @@
 A pure function of a :class:`~.record_types.GrowthRecord`: no database, no
 request. The department files it with the 考察材料, so the layout follows the
 printed page: title, header table, index with its confidence, abilities
-before and now, trend, indicator contributions, comments.
+before and now, trend, indicator contributions, empowerment activities,
+comments.
 """
 
 from __future__ import annotations
@@ -157,7 +158,28 @@ def record_docx(record: GrowthRecord) -> bytes:
     else:
         document.add_paragraph(_("暂无。"))
 
-    document.add_heading(_("五、考察组评语"), level=2)
+    document.add_heading(_("五、赋能活动成绩"), level=2)
+    if record.activities:
+        _table(
+            document,
+            [_("活动"), _("类型"), _("日期"), _("平均得分"), _("折算（0–100）"), _("计入本轮")],
+            [
+                [
+                    a.title,
+                    a.kind,
+                    f"{a.held_on:%Y年%m月%d日}",
+                    _("%(score)s（%(low)d–%(high)d 分）")
+                    % {"score": _number(a.score, 2), "low": a.scale_min, "high": a.scale_max},
+                    _number(a.percent),
+                    _("是") if a.counted else _("否"),
+                ]
+                for a in record.activities
+            ],
+        )
+    else:
+        document.add_paragraph(_("暂无已结束的赋能活动。"))
+
+    document.add_heading(_("六、考察组评语"), level=2)
     if record.comments:
         for comment in record.comments:
             paragraph = document.add_paragraph()

@@ -112,6 +112,26 @@ class RaterRow:
 
 
 @dataclass(frozen=True)
+class ActivityResult:
+    """The trainee's result in one finished empowerment activity (赋能活动).
+
+    ``score`` is the mean over the tested abilities of the assessors' mean
+    score, on the activity's scale ``scale_min..scale_max``; ``percent`` the
+    same on 0-100; both ``None`` when nobody scored the trainee. ``counted``:
+    the activity was held by the round's closing date, so it is in the index.
+    """
+
+    title: str
+    kind: str
+    held_on: datetime.date
+    score: float | None
+    percent: float | None
+    scale_min: int
+    scale_max: int
+    counted: bool
+
+
+@dataclass(frozen=True)
 class GrowthRecord:
     round_id: int
     secondment_id: int
@@ -126,3 +146,5 @@ class GrowthRecord:
     #: Filled for the department only; others see ``ratings_count``.
     raters: tuple[RaterRow, ...]
     released: bool
+    #: Finished empowerment activities the trainee took part in, by date.
+    activities: tuple[ActivityResult, ...] = ()

@@ -18,7 +18,7 @@ from tests.functional.evaluation.conftest import Inspected
 
 pytestmark = pytest.mark.django_db
 
-ABILITY, PERFORMANCE, ADAPTATION, PUBLIC, PLAN, MENTOR = adapters.INDICATORS
+ABILITY, PERFORMANCE, ADAPTATION, PUBLIC, PLAN, MENTOR, ACTIVITIES = adapters.INDICATORS
 #: Queries of the page, whatever the number of trainees: session, user and roles, the round,
 #: the audit trail of the opening (on PostgreSQL one more: the advisory lock of the audit chain),
 #: the computations and the scores with their cadres and units.
@@ -55,13 +55,14 @@ def test_an_ahp_computation_stores_its_method_weights_and_scores(rated: Rated) -
     ).exists()
     assert computation.method == WeightMethod.AHP
     assert computation.consistency_ratio == pytest.approx(0.0, abs=1e-9)
-    assert computation.weights[ABILITY] == pytest.approx(3 / 8)
-    assert computation.weights[PERFORMANCE] == pytest.approx(1 / 8)
+    # Ability three times as important as each of the six others, consistently: 3/9 and 1/9.
+    assert computation.weights[ABILITY] == pytest.approx(3 / 9)
+    assert computation.weights[PERFORMANCE] == pytest.approx(1 / 9)
     assert [ABILITY, PERFORMANCE, "3"] in computation.judgements
     assert GrowthScore.objects.filter(computation=computation).count() == 5
     page = client.get(_url(rated)).content.decode()
     assert "层次分析法" in page
-    assert "0.375" in page
+    assert "0.333" in page
     assert page.count('data-testid="rank-row"') == 5
 
 
@@ -96,7 +97,7 @@ def test_entropy_and_equal_weights_work_and_are_kept_in_the_history(rated: Rated
     assert entropy.method == WeightMethod.ENTROPY
     assert sum(w for w in entropy.weights.values()) == pytest.approx(1.0)
     assert entropy.consistency_ratio is None
-    assert list(equal.weights.values()) == pytest.approx([1 / 6] * 6)
+    assert list(equal.weights.values()) == pytest.approx([1 / 7] * 7)
     page = client.get(_url(rated)).content.decode()
     assert page.count('data-testid="history-row"') == 1
     assert "熵权法" in page
@@ -123,6 +124,8 @@ def test_ranks_follow_the_indices_and_contributions_sum_to_the_index(rated: Rate
     assert by_name["赵磊"].indicators[PLAN] == pytest.approx(50.0)
     assert by_name["孙杰"].indicators[MENTOR] == pytest.approx(87.5)
     assert by_name["钱芳"].indicators[PUBLIC] is None
+    # No empowerment activity in this program: the indicator is missing for everyone.
+    assert all(score.indicators[ACTIVITIES] is None for score in by_name.values())
     assert by_name["孙杰"].raters == 5
     assert by_name["王楠楠"].raters == 2
 
@@ -195,7 +198,8 @@ def test_the_page_before_any_computation_says_so(inspected: Inspected) -> None:
     page = client.get(reverse("evaluation:index", args=[inspected.round.pk])).content.decode()
 
     assert 'data-testid="index-empty"' in page
-    assert page.count("<select") == 15
+    # One select per pair of the seven indicators above the diagonal: 7 x 6 / 2.
+    assert page.count("<select") == 21
 
 
 def test_a_rank_that_moves_under_other_weights_is_marked_unstable(rated: Rated) -> None:

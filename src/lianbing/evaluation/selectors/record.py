@@ -14,6 +14,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from lianbing.activities.models import Activity, ActivityStatus
+from lianbing.activities.selectors.results import trainee_percents
 from lianbing.engine import growth, taxonomy
 from lianbing.people.models import AbilityAssessment
 from lianbing.training.models import Secondment
@@ -31,6 +33,7 @@ from ..models import (
 )
 from ..record_types import (
     AbilityRow,
+    ActivityResult,
     Comment,
     Contribution,
     GrowthRecord,
@@ -264,6 +267,39 @@ def _rater_rows(ratings: list[Rating]) -> tuple[RaterRow, ...]:
     )
 
 
+def _activities(round_: EvaluationRound, secondment: Secondment) -> tuple[ActivityResult, ...]:
+    """The finished activities of the program ``secondment`` took part in, with their result."""
+    activities = list(
+        Activity.objects.filter(
+            participants=secondment,
+            series__program_id=secondment.program_id,
+            status=ActivityStatus.FINISHED,
+        ).order_by("held_on", "pk")
+    )
+    percents = trainee_percents(activities, [secondment.pk])
+    out = []
+    for activity in activities:
+        percent = percents.get((activity.pk, secondment.pk))
+        score = (
+            None
+            if percent is None
+            else activity.scale_min + percent * (activity.scale_max - activity.scale_min) / 100.0
+        )
+        out.append(
+            ActivityResult(
+                title=activity.title,
+                kind=activity.get_kind_display(),
+                held_on=activity.held_on,
+                score=score,
+                percent=percent,
+                scale_min=activity.scale_min,
+                scale_max=activity.scale_max,
+                counted=activity.held_on <= round_.closes_on,
+            )
+        )
+    return tuple(out)
+
+
 def growth_record(
     round_: EvaluationRound,
     secondment: Secondment,
@@ -298,4 +334,5 @@ def growth_record(
         ratings_count=len(ratings),
         raters=_rater_rows(ratings) if department else (),
         released=round_.status == RoundStatus.RELEASED,
+        activities=_activities(round_, secondment),
     )

@@ -1,7 +1,7 @@
 """Computing the growth index (成长指数) of a round and keeping it with its method and weights.
 
 A computation reads the round through :mod:`lianbing.evaluation.adapters`,
-weights the six indicators (AHP judgements of the department, entropy of the
+weights the indicators (AHP judgements of the department, entropy of the
 data, or equal weights), computes the index with :func:`growth.compute`, the
 rank ranges with :func:`growth.sensitivity`, the reliability of the round and
 the raters to review, and stores all of it at once. Trainees whose data covers
