@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from lianbing.accounts.models import AuditAction, AuditEvent, AuditResult, Role
 from lianbing.accounts.policy import policy_of
+from lianbing.activities.access import READERS as ACTIVITY_READERS
 from lianbing.training.access import READERS as TRAINING_READERS
 from tests import factories
 
@@ -112,6 +113,18 @@ EXPECTED: dict[str, set[str]] = {
     "evaluation:public_thanks": {*Role.values, NO_ROLE},
     "evaluation:qr_sheet": {Role.STAFF},
     "evaluation:index": {Role.STAFF, Role.AUDITOR},
+    # Empowerment activities: read by everyone they concern, managed by the department.
+    "activities:series_list": set(ACTIVITY_READERS),
+    "activities:series_create": {Role.STAFF},
+    "activities:series_detail": set(ACTIVITY_READERS),
+    "activities:series_edit": {Role.STAFF},
+    "activities:series_rotation": {Role.STAFF, Role.AUDITOR},
+    "activities:pair_rule_add": {Role.STAFF},
+    "activities:pair_rule_delete": {Role.STAFF},
+    "activities:activity_create": {Role.STAFF},
+    "activities:activity_detail": set(ACTIVITY_READERS),
+    "activities:activity_edit": {Role.STAFF},
+    "activities:activity_status": {Role.STAFF},
 }
 
 

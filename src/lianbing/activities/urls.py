@@ -1,6 +1,12 @@
 from django.urls import URLPattern
 
+from .views import activity, series
+
 app_name = "activities"
 
 # Each views module lists its own patterns; they are joined here under /activities/.
-urlpatterns: list[URLPattern] = []
+# One line per module.
+urlpatterns: list[URLPattern] = [
+    *series.urlpatterns,
+    *activity.urlpatterns,
+]
