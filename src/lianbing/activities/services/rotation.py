@@ -42,7 +42,7 @@ class Rotation:
     activities: list[Activity]
 
     @property
-    def units(self) -> list[str]:
+    def units(self) -> list[str | None]:
         # The host unit balances the turns: towns take turns as the members do.
         return [str(m.post.unit_id) for m in self.members]
 
@@ -84,9 +84,17 @@ def generated_plan(plan: Rotation, *, seed: int = 0) -> list[Secondment]:
     if not plan.members or not plan.activities:
         return []
     fixed = plan.fixed
-    turns = rotation.organisers(
-        plan.labels, plan.units, len(plan.activities), seed=seed, fixed=fixed or None
-    )
+    try:
+        turns = rotation.organisers(
+            plan.members,
+            plan.units,
+            len(plan.activities),
+            seed=seed,
+            fixed=fixed or None,
+            labels=plan.labels,
+        )
+    except rotation.RotationError as error:
+        raise ActivityError(str(error)) from error
     # Turns already taken are facts, whatever the plan would have said.
     return [plan.members[fixed.get(position, k)] for position, k in enumerate(turns)]
 
@@ -100,7 +108,7 @@ def plan_problems(plan: Rotation, organisers: Sequence[Secondment | None]) -> li
         return [_("组织者必须是本系列的轮流组织成员。")]
     return list(
         rotation.check_organisers(
-            [k for k in sequence if k is not None], plan.labels, plan.units, labels=plan.labels
+            [k for k in sequence if k is not None], plan.members, plan.units, labels=plan.labels
         )
     )
 

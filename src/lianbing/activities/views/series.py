@@ -145,7 +145,12 @@ def series_rotation(request: HttpRequest, series_id: int) -> HttpResponse:
         except services.ActivityError as error:
             messages.error(request, error.message)
     plan = rotation.rotation_of(series)
-    generated = rotation.generated_plan(plan)
+    try:
+        generated = rotation.generated_plan(plan)
+    except services.ActivityError as error:
+        # Activities already held fix turns the rule cannot fit around; say so.
+        generated = []
+        messages.warning(request, error.message)
     rows = [
         {
             "activity": a,
