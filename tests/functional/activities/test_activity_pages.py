@@ -374,3 +374,26 @@ def test_a_trainee_cannot_be_an_assessor(activities: Activities) -> None:
             assessors=[activities.placed.trainee],
             by=activities.placed.staff,
         )
+
+
+@pytest.mark.parametrize("extra", [0, 3])
+def test_the_activity_page_takes_the_same_queries_however_many_participants(
+    activities: Activities, extra: int, django_assert_max_num_queries: Any
+) -> None:
+    for k in range(extra):
+        activities.activity.participants.add(
+            trainee(
+                activities.placed.run,
+                name=f"新人{k}",
+                town=f"测试镇{k}",
+                origin="市商务局",
+                category="economy",
+                abilities=(70, 70, 70, 70, 70, 70, 70),
+            )
+        )
+    client = activities.client("staff")
+
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("activities:activity_detail", args=[activities.activity.pk]))
+
+    assert response.content.decode().count("新人") == extra
