@@ -187,3 +187,29 @@ def test_the_series_page_reports_the_rotation_check(
     response = client.get(reverse("activities:series_detail", args=[activities.series.pk]))
 
     assert 'data-testid="rotation-problems"' in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [2, 4, 7, 9])
+def test_the_applied_plan_passes_the_fairness_check_for_any_length_around_a_held_turn(
+    activities: Activities, count: int
+) -> None:
+    staff = activities.placed.staff
+    for k in range(count - 1):
+        activity(
+            activities.series,
+            participants=activities.trainees,
+            assessors=[staff],
+            title=f"第{k + 2}场",
+            held_on=datetime.date(2026, 8, 1) + datetime.timedelta(days=10 * k),
+        )
+    held = activities.activity
+    held.organiser = activities.trainees[3]
+    held.save()
+    activity_services.activity_status_set(activity=held, to=ActivityStatus.SCORING, by=staff)
+
+    activities.client("staff").post(_url(activities), {"action": "apply"})
+
+    chosen = _organisers(activities)
+    assert chosen[0] == activities.trainees[3].pk
+    assert None not in chosen
+    assert rotation.current_problems(activities.series) == []
