@@ -121,6 +121,18 @@ EXPECTED: dict[str, set[str]] = {
     "activities:results": set(ACTIVITY_READERS),
     "activities:person": set(ACTIVITY_READERS),
     "activities:series_export": {Role.STAFF, Role.AUDITOR},
+    # Empowerment activities: read by everyone they concern, managed by the department.
+    "activities:series_list": set(ACTIVITY_READERS),
+    "activities:series_create": {Role.STAFF},
+    "activities:series_detail": set(ACTIVITY_READERS),
+    "activities:series_edit": {Role.STAFF},
+    "activities:series_rotation": {Role.STAFF, Role.AUDITOR},
+    "activities:pair_rule_add": {Role.STAFF},
+    "activities:pair_rule_delete": {Role.STAFF},
+    "activities:activity_create": {Role.STAFF},
+    "activities:activity_detail": set(ACTIVITY_READERS),
+    "activities:activity_edit": {Role.STAFF},
+    "activities:activity_status": {Role.STAFF},
 }
 
 

@@ -131,6 +131,17 @@ PAGE_LABELS = {
     "activities:results": _("赋能活动成绩"),
     "activities:person": _("个人赋能活动成绩"),
     "activities:series_export": _("赋能活动成绩导出"),
+    "activities:series_list": _("赋能活动"),
+    "activities:series_create": _("新建活动系列"),
+    "activities:series_detail": _("活动系列"),
+    "activities:series_edit": _("编辑活动系列"),
+    "activities:series_rotation": _("轮值安排"),
+    "activities:pair_rule_add": _("添加分组规则"),
+    "activities:pair_rule_delete": _("删除分组规则"),
+    "activities:activity_create": _("新建赋能活动"),
+    "activities:activity_detail": _("赋能活动详情"),
+    "activities:activity_edit": _("编辑赋能活动"),
+    "activities:activity_status": _("变更活动状态"),
 }
 
 

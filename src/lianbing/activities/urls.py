@@ -1,10 +1,14 @@
 from django.urls import URLPattern
 
-from .views import results, scoring
+from .views import activity, results, scoring, series
 
 app_name = "activities"
 
 # Each views module lists its own patterns; they are joined here under /activities/.
-urlpatterns: list[URLPattern] = []
-urlpatterns += scoring.urlpatterns
-urlpatterns += results.urlpatterns
+# One line per module.
+urlpatterns: list[URLPattern] = [
+    *series.urlpatterns,
+    *activity.urlpatterns,
+    *scoring.urlpatterns,
+    *results.urlpatterns,
+]

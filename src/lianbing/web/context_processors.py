@@ -74,6 +74,10 @@ NAVIGATION: tuple[NavSection, ...] = (
         (NavItem(_("考察轮次"), "evaluation:round_list", "✓"),),
     ),
     NavSection(
+        _("六、赋能活动"),
+        (NavItem(_("赋能活动"), "activities:series_list", "✺"),),
+    ),
+    NavSection(
         _("基础数据"),
         (
             NavItem(_("单位"), "web:unit_list", "▣"),
