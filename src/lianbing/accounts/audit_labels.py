@@ -126,6 +126,12 @@ PAGE_LABELS = {
     "evaluation:conflict_withdraw": _("撤销回避申报"),
     "evaluation:rate": _("考察评价"),
     "evaluation:rate_trainee": _("评价练兵干部"),
+    # 赋能活动 · 分组
+    "activities:groups": _("活动分组"),
+    "activities:groups_move": _("调整活动分组"),
+    "activities:group_edit": _("小组组长、任务和成果"),
+    "activities:groups_leaders": _("轮流指定组长"),
+    "activities:groups_print": _("打印分组表"),
 }
 
 
