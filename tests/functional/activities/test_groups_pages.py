@@ -211,3 +211,17 @@ def test_a_finished_activitys_groups_are_read_only_even_for_staff(activities: Ac
     assert 'data-testid="move-form"' not in page
     assert "活动已结束" in moved.content.decode()
     assert _group_of(activities) == before
+
+
+def test_staff_have_leaders_proposed_and_see_them_on_the_page(activities: Activities) -> None:
+    _grouped(activities)
+    client = activities.client("staff")
+
+    response = client.post(_url("groups_leaders", activities), follow=True)
+
+    page = response.content.decode()
+    assert page.count('data-testid="leader"') == 3
+    assert "已按轮流担任的原则" in page
+    assert not ActivityGroup.objects.filter(
+        activity=activities.activity, leader__isnull=True
+    ).exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +20,7 @@ from lianbing.activities.models import (
 from lianbing.activities.services import grouping as services
 from lianbing.engine import grouping as engine
 from lianbing.people.models import AbilityAssessment
-from tests.functional.activities.conftest import TESTED, Activities
+from tests.functional.activities.conftest import TESTED, Activities, activity
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +251,63 @@ def test_recording_an_outcome_stamps_it_and_a_leader_must_be_in_the_group(
     group.refresh_from_db()
     assert group.outcome == "形成报告一份"
     assert group.outcome_recorded_at is not None
+
+
+def _second_activity(a: Activities) -> Activity:
+    later = activity(
+        a.series,
+        participants=a.trainees,
+        assessors=[a.placed.staff],
+        title="破难比拼赛：垃圾分类",
+        held_on=datetime.date(2026, 8, 20),
+    )
+    services.groups_generate(activity=later, by=a.placed.staff, time_limit=QUICK)
+    return later
+
+
+def test_proposed_leaders_are_the_least_practised_of_their_groups(
+    activities: Activities,
+) -> None:
+    staff = activities.placed.staff
+    first = _generate(activities)
+    services.groups_leaders_propose(activity=first, by=staff)
+    later = _second_activity(activities)
+
+    warnings = services.groups_leaders_propose(activity=later, by=staff)
+
+    assert warnings == []
+    led_before = set(
+        ActivityGroup.objects.filter(activity=first).values_list("leader_id", flat=True)
+    )
+    for number, members in _groups(later).items():
+        leader = ActivityGroup.objects.get(activity=later, number=number).leader_id
+        # Someone in the group who never led must lead before anyone leads twice.
+        assert leader in members
+        if members - led_before:
+            assert leader not in led_before
+
+
+def test_a_leader_chosen_by_hand_against_the_rotation_is_refused(
+    activities: Activities,
+) -> None:
+    staff = activities.placed.staff
+    first = _generate(activities)
+    services.groups_leaders_propose(activity=first, by=staff)
+    led_before = set(
+        ActivityGroup.objects.filter(activity=first).values_list("leader_id", flat=True)
+    )
+    later = _second_activity(activities)
+    number, veteran = next(
+        (n, pk)
+        for n, g in _groups(later).items()
+        for pk in g
+        if pk in led_before and g - led_before
+    )
+    group = ActivityGroup.objects.get(activity=later, number=number)
+    people = {s.pk: s for s in activities.trainees}
+
+    with pytest.raises(services.GroupingError, match="担任组长"):
+        services.group_update(group=group, by=staff, leader=people[veteran], task="", outcome="")
+
+    group.refresh_from_db()
+    assert group.leader_id is None

@@ -21,13 +21,13 @@ Rules:
   warning. A group is never emptied. A leader moved out of their group stops
   leading it.
 - Leaders rotate (轮流担任组长): :func:`groups_leaders_propose` sets every
-  group's leader from ``engine.rotation.leaders`` given the leaders of the
-  series' earlier activities. A leader chosen by hand is re-checked with
-  ``engine.rotation.check_leaders``; its findings are returned as warnings
-  and the choice is saved, because the groups' make-up can leave no fair
-  choice in a group and the department knows who is absent or new: the
-  fairness rule informs the choice, it does not block it. The warnings are
-  shown on the groups page for as long as they hold.
+  group's leader by ``engine.rotation.leaders``, the leaders of the series'
+  earlier activities kept as they are. The rule (a leader has led no more
+  often than any other member of the group) can always be met, so a leader
+  chosen by hand that adds a breach at this activity is refused, with
+  ``engine.rotation.check_leaders``' Chinese message; clearing a leader is
+  always allowed. Breaches that remain (e.g. after members were moved, or in
+  an earlier activity) are returned as warnings and shown on the groups page.
 - Every write is recorded in the audit trail (the activities' models are not
   audited automatically).
 """
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -47,6 +48,7 @@ from django.utils.translation import gettext as _
 from lianbing.accounts import audit
 from lianbing.accounts.models import AuditAction
 from lianbing.engine import grouping as engine
+from lianbing.engine import rotation
 from lianbing.training.models import Secondment
 
 from ..access import is_department
@@ -416,9 +418,10 @@ def group_update(
     task: str,
     outcome: str,
 ) -> list[str]:
-    """Save a group's leader, task (包干任务) and outcome (任务成果); returns fairness warnings.
+    """Save a group's leader, task (包干任务) and outcome (任务成果); returns remaining breaches.
 
-    The leader must be a member of the group. Recording or changing the
+    The leader must be a member of the group and must not break the rotation
+    rule (module docstring). Recording or changing the
     outcome stamps ``outcome_recorded_at``; clearing it clears the stamp.
     """
     _require_department(by)
@@ -430,7 +433,8 @@ def group_update(
             % {"name": leader.cadre.name, "n": group.number}
         )
     outcome = outcome.strip()
-    changed_leader = group.leader_id != (leader.pk if leader else None)
+    if group.leader_id != (leader.pk if leader else None):
+        _check_leader_edit(group, leader)
     if outcome != group.outcome:
         group.outcome_recorded_at = timezone.now() if outcome else None
     group.leader = leader
@@ -450,8 +454,6 @@ def group_update(
         },
         user=by,
     )
-    if not changed_leader:
-        return []
     return leader_warnings(group.activity)
 
 
@@ -463,72 +465,92 @@ def outcome_recorded_on(group: ActivityGroup) -> datetime.date | None:
 # ---------------------------------------------------------------- rotating leaders
 
 
-def _earlier(activity: Activity) -> list[Activity]:
-    """The series' activities before ``activity`` (by date, then creation), oldest first."""
-    return [
-        a
-        for a in Activity.objects.filter(series_id=activity.series_id)
-        .exclude(pk=activity.pk)
-        .order_by("held_on", "pk")
+@dataclass(frozen=True)
+class _Rotation:
+    """The series up to an activity, as ``engine.rotation`` reads it.
+
+    ``rows[a]`` lists the groups (secondment pks) of the a-th activity of the
+    series, ``chosen[a]`` their leaders. Earlier activities contribute only
+    their groups that have a leader (a group without one has no turn to
+    count); the last row is the activity itself, all its groups.
+    """
+
+    rows: list[list[list[int]]]
+    chosen: list[list[int | None]]
+    groups: list[ActivityGroup]
+    labels: dict[int, str]
+
+    def history(self) -> tuple[list[list[list[int]]], list[list[int]]]:
+        return self.rows[:-1], [[x for x in row if x is not None] for row in self.chosen[:-1]]
+
+    def check(self, current: list[int | None]) -> list[str]:
+        """Breaches with ``current`` as this activity's leaders (groups without one left out)."""
+        rows, chosen = self.history()
+        led = [(g, x) for g, x in zip(self.rows[-1], current, strict=True) if x is not None]
+        return rotation.check_leaders(
+            [*rows, [g for g, _x in led]],
+            [*chosen, [x for _g, x in led]],
+            labels=self.labels,
+        )
+
+
+def _rotation(activity: Activity) -> _Rotation:
+    earlier = [
+        a.pk
+        for a in Activity.objects.filter(series_id=activity.series_id).order_by("held_on", "pk")
         if (a.held_on, a.pk) < (activity.held_on, activity.pk)
     ]
-
-
-def _leader_history(activity: Activity) -> list[list[int]]:
-    """The leaders (secondment pks) of each earlier activity of the series, oldest first."""
-    earlier = _earlier(activity)
-    by_activity: dict[int, list[int]] = {a.pk: [] for a in earlier}
-    for activity_id, leader_id in ActivityGroup.objects.filter(
-        activity__in=earlier, leader__isnull=False
-    ).values_list("activity_id", "leader_id"):
-        by_activity[activity_id].append(leader_id)
-    return [sorted(by_activity[a.pk]) for a in earlier]
-
-
-def _groups_and_units(
-    activity: Activity,
-) -> tuple[list[ActivityGroup], list[list[int]], dict[int, str]]:
-    groups = list(activity.groups.prefetch_related("members__secondment__post__unit"))
-    members = [[m.secondment_id for m in g.members.all()] for g in groups]
-    units = {m.secondment_id: m.secondment.post.unit.name for g in groups for m in g.members.all()}
-    return groups, members, units
+    past = ActivityGroup.objects.filter(activity_id__in=earlier, leader__isnull=False)
+    by_activity: dict[int, list[ActivityGroup]] = {pk: [] for pk in earlier}
+    for group in past.prefetch_related("members").order_by("number"):
+        by_activity[group.activity_id].append(group)
+    current = list(activity.groups.prefetch_related("members").order_by("number"))
+    rows = [[[m.secondment_id for m in g.members.all()] for g in by_activity[pk]] for pk in earlier]
+    chosen: list[list[int | None]] = [[g.leader_id for g in by_activity[pk]] for pk in earlier]
+    rows.append([[m.secondment_id for m in g.members.all()] for g in current])
+    chosen.append([g.leader_id for g in current])
+    people = {pk for row in rows for group in row for pk in group}
+    labels = dict(Secondment.objects.filter(pk__in=people).values_list("pk", "cadre__name"))
+    return _Rotation(rows=rows, chosen=chosen, groups=current, labels=labels)
 
 
 def leader_warnings(activity: Activity) -> list[str]:
-    """What ``engine.rotation.check_leaders`` finds unfair in the leaders of the series so far."""
-    try:
-        from lianbing.engine import rotation  # type: ignore[attr-defined]  # TEMP until the engine's rotation lands
-    except ImportError:
+    """Breaches of the leaders' rule (``engine.rotation.check_leaders``) in the series up to ``activity``."""
+    state = _rotation(activity)
+    if not state.groups:
         return []
+    return state.check(state.chosen[-1])
 
-    groups, members, units = _groups_and_units(activity)
-    if not groups:
-        return []
-    names = _names(units)
-    chosen = [g.leader_id for g in groups]
-    findings: list[str] = rotation.check_leaders(
-        chosen,
-        members,
-        history=_leader_history(activity),
-        units=units,
-        labels=names,
-    )
-    return findings
+
+def _check_leader_edit(group: ActivityGroup, leader: Secondment | None) -> None:
+    """Refuse a leader who adds a breach of the rotation rule at this activity."""
+    state = _rotation(group.activity)
+    before = set(state.check(state.chosen[-1]))
+    current = [
+        (leader.pk if leader else None) if g.pk == group.pk else g.leader_id for g in state.groups
+    ]
+    added = [m for m in state.check(current) if m not in before]
+    if added:
+        raise GroupingError(_("组长轮流担任：同组中担任组长次数更少的成员优先。") + " ".join(added))
 
 
 @transaction.atomic
 def groups_leaders_propose(*, activity: Activity, by: Any, seed: int = 0) -> list[str]:
-    """Set each group's leader from ``engine.rotation.leaders``; returns its remaining findings."""
-    from lianbing.engine import rotation  # type: ignore[attr-defined]  # TEMP until the engine's rotation lands
+    """Set each group's leader by ``engine.rotation.leaders``; returns the series' remaining breaches.
 
+    The leaders of the series' earlier activities are kept as they are
+    (``fixed``); every group of this activity gets its least-practised member,
+    whoever led longest ago first.
+    """
     _require_department(by)
     activity = _lock(activity)
-    groups, members, units = _groups_and_units(activity)
-    if not groups:
+    state = _rotation(activity)
+    if not state.groups:
         raise GroupingError(_("本活动还没有分组，请先生成分组。"))
-    proposal = rotation.leaders(members, history=_leader_history(activity), units=units, seed=seed)
-    names = _names(units)
-    for group, leader_id in zip(groups, proposal, strict=True):
+    rows, chosen = state.history()
+    fixed = {(a, g): leader for a, row in enumerate(chosen) for g, leader in enumerate(row)}
+    proposal = rotation.leaders([*rows, state.rows[-1]], seed=seed, fixed=fixed)[-1]
+    for group, leader_id in zip(state.groups, proposal, strict=True):
         group.leader_id = leader_id
         group.full_clean()
         group.save(update_fields=["leader"])
@@ -538,15 +560,10 @@ def groups_leaders_propose(*, activity: Activity, by: Any, seed: int = 0) -> lis
         detail=_("轮流指定组长：%(leaders)s")
         % {
             "leaders": "；".join(
-                _("第 %(n)d 组 %(name)s")
-                % {"n": g.number, "name": names.get(g.leader_id or 0, "—")}
-                for g in groups
+                _("第 %(n)d 组 %(name)s") % {"n": g.number, "name": state.labels[x]}
+                for g, x in zip(state.groups, proposal, strict=True)
             )
         },
         user=by,
     )
     return leader_warnings(activity)
-
-
-def _names(units: Mapping[int, str]) -> dict[int, str]:
-    return dict(Secondment.objects.filter(pk__in=list(units)).values_list("pk", "cadre__name"))
