@@ -138,7 +138,11 @@ def groups_page(activity: Activity) -> GroupsPage:
             )
         )
         options += [
-            (row.secondment.pk, f"{row.secondment.cadre.name}（第 {group.number} 组）")
+            (
+                row.secondment.pk,
+                _("%(name)s（第 %(n)d 组）")
+                % {"name": row.secondment.cadre.name, "n": group.number},
+            )
             for row in members
         ]
     balance = dict(activity.grouping or {})

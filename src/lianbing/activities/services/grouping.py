@@ -16,7 +16,9 @@ Rules:
   with the same pair rules and a stored seed (so anyone can redraw the same
   splits), a summary of those random spreads, and the mixing excess.
 - A move or a swap is refused when it would break a pair rule (the message
-  names the rule); the balance is recomputed against the same random splits.
+  names the rule); the balance is recomputed against the same random splits
+  (drawn again from the stored seed; they keep the sizes of a generated
+  split, so after uneven moves the percentile compares unlike sizes).
   Group sizes may then differ by more than one person: allowed, with a
   warning. A group is never emptied. A leader moved out of their group stops
   leading it.

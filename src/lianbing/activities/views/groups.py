@@ -86,7 +86,9 @@ def groups(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = access.access_activity(request.user, activity_id)
     page = selectors.groups_page(activity)
     can_manage = access.is_department(request.user) and page.editable
-    leader_warnings = services.leader_warnings(activity) if page.groups else []
+    # The rotation's breaches concern those who manage or audit the groups.
+    shown = page.groups and access.reads_everything(request.user)
+    leader_warnings = services.leader_warnings(activity) if shown else []
     return render(
         request,
         "activities/groups_page.html",
@@ -162,7 +164,8 @@ def groups_move(request: HttpRequest, activity_id: int) -> HttpResponse:
     except services.GroupingError as error:
         messages.error(request, error.message)
         return redirect(_groups_url(activity.pk, "adjust"))
-    summary = activity.__class__.objects.get(pk=activity.pk).grouping
+    activity.refresh_from_db(fields=["grouping"])
+    summary = activity.grouping
     messages.success(
         request,
         done
