@@ -311,3 +311,44 @@ def test_a_leader_chosen_by_hand_against_the_rotation_is_refused(
 
     group.refresh_from_db()
     assert group.leader_id is None
+
+
+@settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    steps=st.lists(
+        st.tuples(st.booleans(), st.integers(0, 11), st.integers(0, 11)), min_size=1, max_size=6
+    )
+)
+def test_no_sequence_of_moves_and_swaps_breaks_a_pair_rule(
+    activities: Activities, steps: list[tuple[bool, int, int]]
+) -> None:
+    PairRule.objects.filter(series=activities.series).delete()
+    rules = [
+        _rule(activities, PairRuleKind.SEPARATE, 0, 1),
+        _rule(activities, PairRuleKind.TOGETHER, 2, 3),
+        _rule(activities, PairRuleKind.SEPARATE, 4, 5),
+    ]
+    activity = _generate(activities, replace=True)
+    people = activities.trainees
+    staff = activities.placed.staff
+
+    for swap, i, j in steps:
+        try:
+            if swap:
+                services.groups_swap(activity=activity, first=people[i], second=people[j], by=staff)
+            else:
+                services.groups_move(
+                    activity=activity, secondment=people[i], to_number=j % 3 + 1, by=staff
+                )
+        except services.GroupingError:
+            pass
+
+    group_of = {pk: n for n, group in _groups(activity).items() for pk in group}
+    assert sorted(group_of) == sorted(s.pk for s in people)
+    for rule in rules:
+        together = group_of[rule.first_id] == group_of[rule.second_id]
+        assert together == (rule.kind == PairRuleKind.TOGETHER), rule
