@@ -5,7 +5,8 @@ groups whose sizes differ by at most one person (none above ``group_size``)
 so that the groups are as even as possible in ability and mix categories,
 host units and origin units. "Must be together" and "must be apart" pairs are
 hard constraints: they always hold, or the call raises
-:class:`GroupingInputError` with a Chinese message.
+:class:`GroupingInputError` with a Chinese message. The rules are written
+for department readers, with a worked example, in ``docs/grouping.md``.
 
 The measure and the cost
 ------------------------
@@ -41,28 +42,36 @@ evenness a secondary term.
 
 The method
 ----------
-1. **Heuristic** (always, deterministic for a seed): people tied by "must be
-   together" pairs form blocks. Blocks are dealt largest first, then by mean
-   total ability, to the groups in snake order (0, 1, ..., G-1, G-1, ..., 0,
-   ...), each to the first group in that order with room, no "must be apart"
-   conflict and the least added mixing excess. A local search then swaps two
-   blocks of equal size between groups, or moves a block to a group it fits
-   in, whenever the cost strictly falls, until a full pass over the pairs (in
-   an order drawn from ``seed``) improves nothing or :data:`MAX_PASSES` passes.
-2. **CP-SAT** (OR-Tools), warm-started with the heuristic's split: an exact
-   model of the cost above on integer-scaled scores (0.01 point); the groups
-   of one size are made distinct by ordering them by their first member, which
-   removes symmetric copies without cutting off any split. CP-SAT stops when it
-   proves its split optimal (``.optimal``), or at ``time_limit`` with the best
-   split found and a proven lower bound on the cost (``.bound``). Its search is
-   made reproducible (one interleaved portfolio, ``seed`` as its random seed
-   and a deterministic time limit besides the wall-clock one), so the same
-   input and seed give the same split unless the wall-clock limit strikes
-   first on a loaded machine.
+1. **Heuristic** (always): people tied by "must be together" pairs form
+   blocks. Blocks are dealt largest first, then by mean total ability, to the
+   groups in snake order (0, 1, ..., G-1, G-1, ..., 0, ...), each to the first
+   group in that order with room, no "must be apart" conflict and the least
+   added mixing excess (seeded random orders if that runs into a dead end).
+   A local search then gives each block, in a seeded order, its best swap
+   with a block of equal size in another group, or its best move (one person
+   from a larger to a smaller group), whenever that lowers the cost, or keeps
+   it and lowers the sum of squared deviations of the group mean totals (a
+   tie-break that lets the search walk along plateaus of equal spread).
+   Iterated local search repeats this from the best split so far perturbed
+   by :data:`KICK_SWAPS` random swaps, ``KICK_BUDGET // blocks`` times
+   (within [:data:`KICKS_MIN`, :data:`KICKS_MAX`]).
+2. **CP-SAT** (OR-Tools), for up to :data:`EXACT_MAX_PEOPLE` people (or
+   when the heuristic finds no split that honours the pairs), warm-started
+   with the heuristic's split: an exact model of the cost above on scores
+   rounded to 0.01 point, the groups of one size ordered by their first
+   member (which removes symmetric copies without cutting off any split).
+   It stops when it proves its split optimal (``.optimal``; optimal for the
+   rounded scores) or at the time limit with the best split found and a
+   proven lower bound on the cost (``.bound``). Beyond a few dozen people
+   CP-SAT neither improves the heuristic's split within seconds nor proves a
+   useful bound, so it is not run.
 
-The heuristic's split is kept when CP-SAT finds nothing better. Scores are
-rounded to 0.01 point for CP-SAT only; the reported spread and cost are
-computed from the given floats.
+The heuristic's split is kept when CP-SAT finds nothing better. The reported
+spread and cost are computed from the given floats. One search worker, a
+seeded random order and a deterministic limit besides the wall-clock one make
+the result depend only on the input and ``seed``, unless the wall-clock limit
+(``time_limit``: the heuristic's rounds, then CP-SAT) strikes first on a
+loaded machine.
 """
 
 from __future__ import annotations

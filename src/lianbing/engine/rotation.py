@@ -29,6 +29,7 @@ longest ago (never before first), then draws by the seed.
 
 :func:`check_organisers` and :func:`check_leaders` re-check an edited plan on
 save and name each breach in Chinese; an empty list means the plan is fair.
+The rules are written for department readers in ``docs/grouping.md``.
 """
 
 from __future__ import annotations

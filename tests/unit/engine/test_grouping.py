@@ -82,6 +82,40 @@ def test_the_oracle_counts_splits_as_the_formula_does() -> None:
     assert len(_splits(8, [3, 3, 2])) == math.comb(8, 2) * math.comb(6, 3) // 2
 
 
+# ------------------------------------------------------------------ the worked example
+# docs/grouping.md: six people, one score, two groups of three; 甲 and 丙 apart; 甲 and 乙
+# share a host unit. Every spread is worked out by hand in the document.
+
+EXAMPLE = np.array([[90.0], [85.0], [80.0], [76.0], [70.0], [60.0]])
+EXAMPLE_UNITS = ["瓶窑镇", "瓶窑镇", "良渚街道", "仁和街道", "闲林街道", "崇贤街道"]
+
+
+def test_the_worked_example_keeps_jia_and_bing_apart_and_mixes_the_town() -> None:
+
+    result = balanced(EXAMPLE, group_size=3, units=EXAMPLE_UNITS, separate=[(0, 2)])
+
+    assert result.groups == [[0, 3, 5], [1, 2, 4]]
+    assert result.spread == pytest.approx(3.0)
+    assert result.cost == pytest.approx(4.5)
+    assert result.optimal
+
+
+def test_without_requirements_the_worked_example_splits_within_a_third_of_a_point() -> None:
+
+    result = balanced(EXAMPLE, group_size=3)
+
+    assert result.groups == [[0, 2, 5], [1, 3, 4]]
+    assert result.spread == pytest.approx(1 / 3)
+
+
+def test_the_worked_example_beats_seven_of_the_ten_splits() -> None:
+    every_split = [
+        16 + 1 / 3, 13 + 2 / 3, 9 + 2 / 3, 3.0, 10 + 1 / 3, 6 + 1 / 3, 1 / 3, 3 + 2 / 3, 3.0, 7.0,
+    ]  # fmt: skip
+
+    assert percentile(3.0, every_split) == pytest.approx(70.0)
+
+
 # ------------------------------------------------------------------ hard constraints
 
 pairs = st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8)), max_size=3)

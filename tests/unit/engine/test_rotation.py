@@ -103,6 +103,18 @@ def test_the_fairness_message_names_who_has_not_organised_yet() -> None:
     assert messages == ["张三第二次组织（第 3 场）时，李四尚未组织过。"]
 
 
+def test_the_worked_example_of_the_document_gets_both_messages() -> None:
+    members = ["张三", "李四", "王五", "赵六", "钱七"]
+    units = ["瓶窑镇", "瓶窑镇", "良渚街道", "良渚街道", "仁和街道"]
+
+    messages = check_organisers([0, 2, 3, 4, 2, 1, 0], members, units, labels=members)
+
+    assert messages == [
+        "王五第二次组织（第 5 场）时，李四尚未组织过。",
+        "第 2、3 场的组织者王五、赵六同属良渚街道；本轮可以把同一单位的成员错开。",
+    ]
+
+
 def test_the_unit_check_names_neighbours_from_one_unit_when_the_round_could_avoid_it() -> None:
     members = ["张三", "李四", "王五"]
     units = ["瓶窑镇", "瓶窑镇", "良渚街道"]
