@@ -225,3 +225,19 @@ def test_staff_have_leaders_proposed_and_see_them_on_the_page(activities: Activi
     assert not ActivityGroup.objects.filter(
         activity=activities.activity, leader__isnull=True
     ).exists()
+
+
+@pytest.mark.parametrize("who", ["trainee", "mentor", "inspector", "host"])
+def test_the_cadres_ability_scores_and_the_balance_stay_with_department_and_auditor(
+    activities: Activities, who: str
+) -> None:
+    _grouped(activities)
+
+    theirs = activities.client(who).get(_url("groups", activities)).content.decode()
+    auditor = activities.client("auditor").get(_url("groups", activities)).content.decode()
+
+    assert 'data-testid="group-means"' in auditor
+    assert 'data-testid="balance"' in auditor
+    assert 'data-testid="group-means"' not in theirs
+    assert 'data-testid="balance"' not in theirs
+    assert "科学决策能力" not in theirs

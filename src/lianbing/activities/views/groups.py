@@ -87,7 +87,7 @@ def groups(request: HttpRequest, activity_id: int) -> HttpResponse:
     page = selectors.groups_page(activity)
     can_manage = access.is_department(request.user) and page.editable
     # The rotation's breaches concern those who manage or audit the groups.
-    shown = page.groups and access.reads_everything(request.user)
+    shown = bool(page.groups) and access.reads_everything(request.user)
     leader_warnings = services.leader_warnings(activity) if shown else []
     return render(
         request,
@@ -97,6 +97,8 @@ def groups(request: HttpRequest, activity_id: int) -> HttpResponse:
             "activity": activity,
             "can_manage": can_manage,
             "leader_warnings": leader_warnings,
+            # Each cadre's ability scores stay with the department and the auditor.
+            "show_scores": access.reads_everything(request.user),
         },
     )
 
