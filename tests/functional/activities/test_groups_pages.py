@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lianbing.accounts.models import Role
@@ -13,7 +15,7 @@ from lianbing.activities.models import PairRuleKind as Kind
 from lianbing.activities.services import grouping as services
 from tests import factories
 
-from .conftest import Activities, activity
+from .conftest import Activities, activity, trainee
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +243,34 @@ def test_the_cadres_ability_scores_and_the_balance_stay_with_department_and_audi
     assert 'data-testid="group-means"' not in theirs
     assert 'data-testid="balance"' not in theirs
     assert "科学决策能力" not in theirs
+
+
+def test_the_groups_page_takes_the_same_queries_however_many_groups(
+    activities: Activities,
+) -> None:
+    staff = activities.placed.staff
+    _grouped(activities)
+    services.groups_leaders_propose(activity=activities.activity, by=staff)
+    client = activities.client("staff")
+    client.get(_url("groups", activities))
+    with CaptureQueriesContext(connection) as few:
+        client.get(_url("groups", activities))
+    more = [
+        trainee(
+            activities.placed.run,
+            name=f"新成员{i}",
+            town="新仓镇",
+            origin="市财政局",
+            category="social",
+            abilities=(70, 71, 72, 73, 74, 75, 76),
+        )
+        for i in range(5)
+    ]
+    activities.activity.participants.add(*more)
+    services.groups_generate(activity=activities.activity, by=staff, replace=True, time_limit=QUICK)
+    services.groups_leaders_propose(activity=activities.activity, by=staff)
+
+    with CaptureQueriesContext(connection) as many:
+        client.get(_url("groups", activities))
+
+    assert len(many) == len(few)
