@@ -112,6 +112,12 @@ EXPECTED: dict[str, set[str]] = {
     "evaluation:public_rate": {*Role.values, NO_ROLE},
     "evaluation:public_rate_session": {*Role.values, NO_ROLE},
     "evaluation:public_thanks": {*Role.values, NO_ROLE},
+    # Activity groups: managed by the department, read by everyone who may open the activity.
+    "activities:groups": set(ACTIVITY_READERS),
+    "activities:groups_move": {Role.STAFF},
+    "activities:group_edit": {Role.STAFF},
+    "activities:groups_leaders": {Role.STAFF},
+    "activities:groups_print": set(ACTIVITY_READERS),
     "evaluation:qr_sheet": {Role.STAFF},
     "evaluation:index": {Role.STAFF, Role.AUDITOR},
     # Activity scores: entered by assessors' roles (the activity narrows it), read by every

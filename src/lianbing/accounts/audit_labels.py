@@ -142,6 +142,12 @@ PAGE_LABELS = {
     "activities:activity_detail": _("赋能活动详情"),
     "activities:activity_edit": _("编辑赋能活动"),
     "activities:activity_status": _("变更活动状态"),
+    # 赋能活动 · 分组
+    "activities:groups": _("活动分组"),
+    "activities:groups_move": _("调整活动分组"),
+    "activities:group_edit": _("小组组长、任务和成果"),
+    "activities:groups_leaders": _("轮流指定组长"),
+    "activities:groups_print": _("打印分组表"),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import URLPattern
 
-from .views import activity, results, scoring, series
+from .views import activity, groups, results, scoring, series
 
 app_name = "activities"
 
@@ -9,6 +9,7 @@ app_name = "activities"
 urlpatterns: list[URLPattern] = [
     *series.urlpatterns,
     *activity.urlpatterns,
+    *groups.urlpatterns,
     *scoring.urlpatterns,
     *results.urlpatterns,
 ]
