@@ -10,7 +10,8 @@ in the first March after that day (its survey closed two weeks before the
 start, or two weeks before the day of loading when the start is later); and
 an earlier program, four months into its training period (:mod:`.earlier`,
 :mod:`.earlier_load`), whose mid-term inspection is finished and released
-(:mod:`.evaluation_load`).
+(:mod:`.evaluation_load`), after an empowerment series of one activity of each
+kind (:mod:`.activities_load`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from lianbing.people.models import AssessmentSource, Cadre, Mentor, Unit
 from lianbing.survey import services as survey_services
 from lianbing.training import clock
 
+from .activities_load import activity_series_load
 from .earlier import current_year
 from .earlier_load import earlier_program_load
 from .evaluation_load import evaluation_round_load
@@ -147,6 +149,7 @@ def demo_program_load(*, seed: int = DEMO_SEED) -> DemoLoadResult:
     earlier = earlier_program_load(
         demo=demo, seed=seed, today=today, units=units, mentors=mentors, cadres=cadres
     )
+    activity_series_load(program=earlier, seed=seed, today=today)
     evaluation_round_load(program=earlier, seed=seed, today=today)
     return DemoLoadResult(created=True, program=program, cadres=len(cadres), posts=len(demo.posts))
 
