@@ -297,8 +297,19 @@ def _usable_link(digest: str, now: datetime.datetime) -> Link:
     values[digest_at] = digest
     values[now_at] = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
+        if connection.vendor == "postgresql":
+            # On PostgreSQL planning this query costs several times running it:
+            # a server-side-binding cursor on the same connection lets psycopg
+            # prepare it once the connection has run it a few times, and
+            # PostgreSQL keeps the plan.
+            import psycopg
+
+            with psycopg.Cursor(connection.connection) as prepared:
+                prepared.execute(sql, values)
+                row = prepared.fetchone()
+        else:
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
     if row is None:
         raise PublicRatingError(_("此链接无效。请核对链接或向考察组索取新的评价二维码。"))
     found = dict(zip(names, row, strict=True))

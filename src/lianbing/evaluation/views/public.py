@@ -17,10 +17,11 @@ clear tokens exist only in that response.
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -52,10 +53,33 @@ def _page(
     """A public page, rendered without the staff pages' context processors.
 
     Those build the sidebar and look up the signed-in account, neither of which
-    a public page shows; only the CSRF token is handed to the template.
+    a public page shows; only the CSRF token is handed to the template (made,
+    and its cookie set, only if the template uses it).
     """
-    html = render_to_string(template, {**context, "csrf_token": get_token(request)})
+    html = render_to_string(template, {**context, **csrf(request)})
     return HttpResponse(html, status=status)
+
+
+#: The items' choice lists as rendered, by everything they show. A campaign
+#: serves the same few forms hundreds of times; a form whose items change
+#: simply renders under a new key. Bounded: emptied when full.
+_ROWS_HTML: dict[tuple[object, ...], str] = {}
+_ROWS_HTML_MAX = 256
+
+
+def _rows_html(form: services.PublicForm) -> str:
+    key = tuple(
+        (row.field, row.item.label, *((lv.value, lv.anchor, lv.checked) for lv in row.levels))
+        for row in form.rows
+    )
+    html = _ROWS_HTML.get(key)
+    if html is None:
+        html = render_to_string("evaluation/public_rate.html#rows", {"rows": form.rows})
+        if len(_ROWS_HTML) >= _ROWS_HTML_MAX:
+            _ROWS_HTML.clear()
+        _ROWS_HTML[key] = html
+    # The template's own output, escaped as it rendered.
+    return mark_safe(html)
 
 
 def _refused(request: HttpRequest, error: services.PublicRatingError) -> HttpResponse:
@@ -108,6 +132,7 @@ def public_rate_session(request: HttpRequest) -> HttpResponse:
             "evaluation/public_rate.html",
             {
                 "form": form,
+                "rows_html": _rows_html(form),
                 "errors": errors,
                 "comment": request.POST.get("comment", "") if errors else "",
             },
