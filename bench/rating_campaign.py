@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python bench/rating_campaign.py [--representatives 500] [--clients 32]
-        [--workers 3] [--database bench_rating] [--no-write-doc]
+        [--workers 3] [--threads 1] [--database bench_rating] [--no-write-doc]
 
 Against ``lianbing serve`` (gunicorn, production settings) on a fresh
 PostgreSQL database of this machine (``postgres://postgres@127.0.0.1:5432/``;
@@ -13,14 +13,17 @@ inspection team per trainee of the program in training, whose public
 representatives share out ``--representatives``; every link is issued
 through the service the QR sheet uses. Then ``--clients`` threads, each an
 HTTP client of its own (cookies kept by hand: production cookies are
-``Secure``), run every representative's flow: first visit with the token in
+``Secure``; one keep-alive connection per representative, as a phone's
+browser keeps it), run every representative's flow: first visit with the token in
 the address → redirect → the form → submit → the thanks page.
 
 It reports submissions per second over the whole campaign, the median and
 95th percentile of one submission (the POST) and of one whole flow, and checks
 that nothing was lost or doubled: as many ratings as links, each link used
-once, and every link refused when opened again. The result replaces its
-section of ``docs/performance.md``.
+once, and every link refused when opened again. It also reports the CPU
+time each rating cost the server (``lianbing serve`` and its workers), the
+PostgreSQL backends of the database, and this client itself, all sharing the
+machine's cores. The result replaces its section of ``docs/performance.md``.
 """
 
 from __future__ import annotations
@@ -419,13 +422,15 @@ def section(r: dict[str, Any]) -> str:
         and r["replays_refused"] == r["representatives"]
     )
     flow, submit = r["flow"], r["submit"]
+    total = sum(r["cpu_ms"].values())
+    ceiling = r["cores"] * 1000 / total
     lines = [
         "## A public-rating campaign (群众代表扫码评价)",
         "",
         f"Measured by `bench/rating_campaign.py` on {dt.date.today():%Y-%m-%d}: "
         f"{r['cores']} cores, Python {sys.version.split()[0]}, Django {django.get_version()}, "
         f"PostgreSQL on the same machine, `lianbing serve` (gunicorn, {_workers(r)}, "
-        "production settings). {r['representatives']} public representatives "
+        f"production settings). {r['representatives']} public representatives "
         f"(over {r['trainees']} trainees) each open their one-time link, are redirected to "
         "the clean address, load the form and submit it, then load the thanks page "
         f"(4 requests); {r['clients']} concurrent clients. Machine load (`uptime`) "
@@ -449,13 +454,22 @@ def section(r: dict[str, Any]) -> str:
         f"| links refused when opened again (410) | {r['replays_refused']} |",
         "",
         f"- Nothing lost or doubled: {'yes' if ok else 'NO'}.",
-        "- Latency is mostly waiting for a worker: the clients share the sync workers on the "
-        "machine's cores, so a request queues behind others; more workers (or cores) shorten "
-        "it, the submission itself is a few reads and one insert.",
-        "- The submission takes no lock; the unique constraints on the rating's link and on "
-        "(rater, trainee) keep one rating per link "
+        f"- What bounds it is CPU: one rating costs {total:.0f} ms of CPU in all on this "
+        f"machine, so its {r['cores']} cores give at most about {ceiling:.0f} ratings a "
+        "second even with nothing else running (and other work was). 200 a second would "
+        "need 10 ms per rating in all: four Django requests, the form's rendering, one "
+        "transaction with its audit row, and the client's own work cost more than that.",
+        "- The public pages take the light request path "
+        "(`docs/decisions/0008-public-rating-path.md`): no database session, one query for "
+        "the first visit, two for the form, two and the rating's transaction for the "
+        "submission, none for the thanks page.",
+        "- Latency is mostly waiting: the clients share the workers on the cores, "
+        "so a request queues behind others.",
+        "- The submission takes no lock on the rating: the unique constraints on the rating's "
+        "link and on (rater, trainee) keep one rating per link "
         "(`tests/functional/evaluation/test_public_concurrency.py`: 50 simultaneous "
-        "submissions of one link, exactly one rating).",
+        "submissions of one link, exactly one rating); only the audit row's insert waits "
+        "for the audit chain's lock.",
         "",
         "Re-run with `.venv/bin/python bench/rating_campaign.py`; it rewrites this section only.",
     ]
