@@ -232,6 +232,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.bind,
         "--workers",
         str(args.workers),
+        # More than one thread per worker selects gunicorn's threaded worker,
+        # which also keeps connections alive between a phone's requests.
+        "--threads",
+        str(args.threads),
         # No access log: a public representative's first visit carries the
         # one-time token in its path, and neither it nor the client's address
         # may be kept; a reverse proxy in front must not log /evaluation/r/
@@ -410,6 +414,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="生产环境服务器（gunicorn），数据库由 DATABASE_URL 指定")
     serve.add_argument("--bind", default="127.0.0.1:8000", help="监听地址（默认 127.0.0.1:8000）")
     serve.add_argument("--workers", type=int, default=3, help="进程数（默认 3）")
+    # More than one selects threaded workers; on 2 cores they gave the rating
+    # campaign no more throughput than sync ones (docs/decisions/0008-public-rating-path.md).
+    serve.add_argument("--threads", type=int, default=1, help="每个进程的线程数（默认 1）")
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help="后台任务处理进程")

@@ -75,6 +75,25 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The public representatives' pages (one-time rating links, no account) are
+# served by a second handler with only the middleware they need: no database
+# session, no sign-in machinery (accounts/public_path.py; the reasons, and
+# what is kept, in docs/decisions/0008-public-rating-path.md).
+LIANBING_PUBLIC_PATH_PREFIX = "/evaluation/r/"
+LIANBING_PUBLIC_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "lianbing.accounts.middleware.SecurityHeadersMiddleware",
+    "lianbing.accounts.public_path.PublicVisitorMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "lianbing.accounts.csrf.FetchMetadataCsrfViewMiddleware",
+    "lianbing.accounts.request_limits.RequestSizeLimitMiddleware",
+    "lianbing.accounts.middleware.AuditContextMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "lianbing.accounts.middleware.RolePolicyMiddleware",
+]
+
 ROOT_URLCONF = "lianbing.config.urls"
 WSGI_APPLICATION = "lianbing.config.wsgi.application"
 

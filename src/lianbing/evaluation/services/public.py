@@ -19,19 +19,21 @@ carries neither the client's address nor the link.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, connections, models, router, transaction
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianbing.accounts.audit import actor_context
 from lianbing.accounts.models import Role
 from lianbing.accounts.roles import roles_of
+from lianbing.people.models import Cadre
 from lianbing.training.models import Secondment
 
 from ..models import (
@@ -184,6 +186,8 @@ class Level:
 
     value: int
     anchor: str
+    #: Chosen in the form being shown again (after a problem).
+    checked: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,79 +195,163 @@ class FormRow:
     item: FormItem
     levels: list[Level]
 
+    @property
+    def field(self) -> str:
+        """The form field of the item's score."""
+        return f"s_{self.item.code}"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link that may still rate, as the public pages need it: ids and the names shown."""
+
+    token_id: int
+    member_id: int
+    secondment_id: int
+    round_id: int
+    member_name: str
+    member_kind: str
+    round_name: str
+    program_name: str
+    trainee_cadre_id: int
+    trainee_name: str
+    post_name: str
+    unit_name: str
+
 
 @dataclass(frozen=True)
 class PublicForm:
     """What a public representative sees: the trainee's name, post and unit, and the form."""
 
-    token: RatingToken
-    round: EvaluationRound
-    member: TeamMember
-    trainee_name: str
-    post_name: str
-    unit_name: str
+    link: Link
     rows: list[FormRow]
 
 
-def _usable_token(digest: str, now: datetime.datetime) -> RatingToken:
-    """The token behind ``digest`` if it may still rate; a :class:`PublicRatingError` otherwise.
+#: The link's columns (``Link`` field → ORM path) besides the three checks.
+_LINK_COLUMNS = {
+    "token_id": "pk",
+    "member_id": "member_id",
+    "secondment_id": "secondment_id",
+    "round_id": "member__team__round_id",
+    "member_name": "member__name",
+    "member_kind": "member__kind",
+    "round_name": "member__team__round__name",
+    "program_name": "member__team__round__program__name",
+    "trainee_cadre_id": "secondment__cadre_id",
+    "trainee_name": "secondment__cadre__name",
+    "post_name": "secondment__post__name",
+    "unit_name": "secondment__post__unit__name",
+    "round_status": "member__team__round__status",
+}
+#: Stand-ins for the two values a lookup varies by; replaced in the compiled parameters.
+_DIGEST_SLOT = "\x00digest"
+_NOW_SLOT = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+@functools.cache
+def _link_query(alias: str) -> tuple[str, tuple[Any, ...], int, int, tuple[str, ...]]:
+    """The link lookup's SQL, compiled by the ORM once per database and process.
+
+    Every page of a representative's flow asks it, and building this query
+    (nine joined tables, three ``EXISTS``) costs the ORM several times what the
+    database takes to answer it. Returns the SQL, its parameters, the
+    positions of the digest and of the time in them, and the column names.
+    """
+    pair = {"member_id": OuterRef("member_id"), "secondment_id": OuterRef("secondment_id")}
+    query = (
+        RatingToken.objects.using(alias)
+        .filter(token_hash=_DIGEST_SLOT)
+        .annotate(
+            used=Exists(Rating.objects.filter(token_id=OuterRef("pk")))
+            | Exists(Rating.objects.filter(**pair)),
+            expired=ExpressionWrapper(
+                Q(expires_at__lte=_NOW_SLOT), output_field=models.BooleanField()
+            ),
+            conflicted=Exists(Conflict.objects.filter(**pair)),
+        )
+        .values(*_LINK_COLUMNS.values(), "used", "expired", "conflicted")
+    )
+    sql, params = query.query.sql_with_params()
+    now_slot = connections[alias].ops.adapt_datetimefield_value(_NOW_SLOT)
+    digest_at = [k for k, p in enumerate(params) if p == _DIGEST_SLOT]
+    now_at = [k for k, p in enumerate(params) if p == now_slot]
+    if len(digest_at) != 1 or len(now_at) != 1:
+        raise RuntimeError("the link lookup's parameters were not found in its SQL")
+    names = (*_LINK_COLUMNS, "used", "expired", "conflicted")
+    return sql, tuple(params), digest_at[0], now_at[0], names
+
+
+def _usable_link(digest: str, now: datetime.datetime) -> Link:
+    """The link behind ``digest`` if it may still rate; a :class:`PublicRatingError` otherwise.
 
     Missing, replaced and refused links all read alike: the page gives no hint
-    whether a token ever existed.
+    whether a token ever existed. One query answers everything the checks, the
+    form and the rating need.
     """
-    token = (
-        RatingToken.objects.select_related(
-            "member", "member__team", "member__team__round", "secondment"
-        )
-        .filter(token_hash=digest)
-        .first()
-        if digest
-        else None
-    )
-    unknown = PublicRatingError(_("此链接无效。请核对链接或向考察组索取新的评价二维码。"))
-    if token is None:
-        raise unknown
-    if (
-        Rating.objects.filter(token=token).exists()
-        or Rating.objects.filter(
-            member_id=token.member_id, secondment_id=token.secondment_id
-        ).exists()
-    ):
+    if not digest:
+        raise PublicRatingError(_("此链接无效。请核对链接或向考察组索取新的评价二维码。"))
+    alias = router.db_for_read(RatingToken)
+    sql, params, digest_at, now_at, names = _link_query(alias)
+    connection = connections[alias]
+    values = list(params)
+    values[digest_at] = digest
+    values[now_at] = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # On PostgreSQL planning this query costs several times running it:
+            # a server-side-binding cursor on the same connection lets psycopg
+            # prepare it once the connection has run it a few times, and
+            # PostgreSQL keeps the plan.
+            import psycopg
+
+            with psycopg.Cursor(connection.connection) as prepared:
+                prepared.execute(sql, values)
+                row = prepared.fetchone()
+        else:
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
+    if row is None:
+        raise PublicRatingError(_("此链接无效。请核对链接或向考察组索取新的评价二维码。"))
+    found = dict(zip(names, row, strict=True))
+    if found.pop("used"):
         raise LinkUsed(_("此链接已使用，每个链接只能评价一次。感谢您的参与。"))
-    if token.expires_at <= now:
+    if found.pop("expired"):
         raise LinkExpired(_("此链接已过有效期。如需评价，请向考察组索取新的评价二维码。"))
-    if token.member.team.round.status != RoundStatus.OPEN:
+    if found.pop("round_status") != RoundStatus.OPEN:
         raise LinkExpired(_("本轮考察目前不在评价期内，此链接暂不能使用。"))
-    if Conflict.objects.filter(
-        member_id=token.member_id, secondment_id=token.secondment_id
-    ).exists():
+    if found.pop("conflicted"):
         raise RaterConflicted(_("您已申报与该干部的回避关系，不参加对其的评价。感谢您的配合。"))
-    return token
+    return Link(**found)
 
 
-def public_form(*, token_digest_: str, now: datetime.datetime | None = None) -> PublicForm:
-    """The form behind a link, if the link may still rate."""
-    token = _usable_token(token_digest_, now or timezone.now())
-    round_ = token.member.team.round
-    trainee = Secondment.objects.select_related("cadre", "post", "post__unit").get(
-        pk=token.secondment_id
-    )
+def _form_items(round_id: int) -> list[FormItem]:
+    return list(FormItem.objects.filter(round_id=round_id).order_by("position", "pk"))
+
+
+def public_form(
+    *,
+    token_digest_: str,
+    chosen: Mapping[str, str] | None = None,
+    now: datetime.datetime | None = None,
+) -> PublicForm:
+    """The form behind a link, if the link may still rate; ``chosen`` (code → value) pre-checked."""
+    link = _usable_link(token_digest_, now or timezone.now())
+    chosen = chosen or {}
     return PublicForm(
-        token=token,
-        round=round_,
-        member=token.member,
-        trainee_name=trainee.cadre.name,
-        post_name=trainee.post.name,
-        unit_name=trainee.post.unit.name,
+        link=link,
         rows=[
             FormRow(
                 item=item,
                 levels=[
-                    Level(value=v, anchor=str(item.anchors.get(str(v), "")))
+                    Level(
+                        value=v,
+                        anchor=str(item.anchors.get(str(v), "")),
+                        checked=chosen.get(item.code) == str(v),
+                    )
                     for v in range(item.scale_min, item.scale_max + 1)
                 ],
             )
-            for item in round_.items.order_by("position", "pk")
+            for item in _form_items(link.round_id)
         ],
     )
 
@@ -271,7 +359,7 @@ def public_form(*, token_digest_: str, now: datetime.datetime | None = None) -> 
 def public_token_check(*, token: str, now: datetime.datetime | None = None) -> str:
     """The digest of a clear token from a link, if the link may still rate."""
     digest = token_digest(token)
-    _usable_token(digest, now or timezone.now())
+    _usable_link(digest, now or timezone.now())
     return digest
 
 
@@ -315,23 +403,33 @@ def public_rating_submit(
     Race-safe without a lock: the database's unique constraints on the rating's
     token and on (member, trainee) let exactly one of simultaneous submissions in.
     """
-    token = _usable_token(token_digest, now or timezone.now())
-    round_ = token.member.team.round
-    clean = scores_clean(list(round_.items.all()), scores)
+    link = _usable_link(token_digest, now or timezone.now())
+    clean = scores_clean(_form_items(link.round_id), scores)
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
         raise ScoresInvalid([_("评语请不超过 %(n)s 字。") % {"n": COMMENT_MAX}])
     rating = Rating(
-        round=round_,
-        secondment_id=token.secondment_id,
-        member_id=token.member_id,
-        token=token,
+        round_id=link.round_id,
+        secondment_id=link.secondment_id,
+        member_id=link.member_id,
+        token_id=link.token_id,
         scores=clean,
         comment=comment,
     )
+    # The audit row describes the rating as "member → trainee": the names
+    # came with the link, so the description reads nothing more.
+    rating.member = TeamMember(pk=link.member_id, name=link.member_name, kind=link.member_kind)
+    rating.secondment = Secondment(
+        pk=link.secondment_id, cadre=Cadre(pk=link.trainee_cadre_id, name=link.trainee_name)
+    )
     # Uniqueness is left to the database: checking it here first would only
-    # move the race, not close it.
-    rating.full_clean(validate_unique=False, validate_constraints=False)
+    # move the race, not close it. The four references were just read with
+    # the token, so checking that they exist would only repeat those reads.
+    rating.full_clean(
+        exclude=["round", "secondment", "member", "token"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         # Recorded outside the request: the audit row names neither the
         # client's address nor the page the link came from.
@@ -339,4 +437,7 @@ def public_rating_submit(
             rating.save()
     except IntegrityError:
         raise LinkUsed(_("此链接已使用，每个链接只能评价一次。感谢您的参与。")) from None
+    # Forget the stand-ins: whoever reads the rating's member or trainee next gets the rows.
+    for name in ("member", "secondment"):
+        Rating._meta.get_field(name).delete_cached_value(rating)  # type: ignore[union-attr]
     return rating

@@ -1,7 +1,8 @@
 """Pages of the public representatives' one-time links, and the QR sheet that hands them out.
 
 A representative scans the QR code: the first visit carries the token in the
-address, is checked, leaves only the token's digest in the session and
+address, is checked, leaves only the token's digest in the public representatives' own
+signed cookie (``evaluation/public_session.py``, never the staff session) and
 redirects to the clean address ``/evaluation/r/``, so the token leaves the
 address bar and the browser history. There the form (made for phones) shows
 the trainee's name, post and unit and nothing else; submitting it records the
@@ -17,7 +18,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.context_processors import csrf
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,13 +29,15 @@ from lianbing.accounts.models import Role
 from lianbing.accounts.policy import public_view, require_roles
 
 from .. import access
+from ..public_session import (
+    DIGEST,
+    RATED,
+    public_session_end,
+    public_session_read,
+    public_session_write,
+)
 from ..selectors import public as selectors
 from ..services import public as services
-
-#: Session key holding the digest of the link being used (never the token itself).
-SESSION_KEY = "lianbing_public_rating"
-#: Session key set once a rating is in, so the thanks page shows only after one.
-THANKED_KEY = "lianbing_public_rated"
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -41,16 +47,47 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _refused(request: HttpRequest, error: services.PublicRatingError) -> HttpResponse:
-    request.session.pop(SESSION_KEY, None)
-    return _public(
-        render(
-            request,
-            "evaluation/public_refused.html",
-            {"message": str(error)},
-            status=error.status,
-        )
+def _page(
+    request: HttpRequest, template: str, context: dict[str, object], status: int = 200
+) -> HttpResponse:
+    """A public page, rendered without the staff pages' context processors.
+
+    Those build the sidebar and look up the signed-in account, neither of which
+    a public page shows; only the CSRF token is handed to the template (made,
+    and its cookie set, only if the template uses it).
+    """
+    html = render_to_string(template, {**context, **csrf(request)})
+    return HttpResponse(html, status=status)
+
+
+#: The items' choice lists as rendered, by everything they show. A campaign
+#: serves the same few forms hundreds of times; a form whose items change
+#: simply renders under a new key. Bounded: emptied when full.
+_ROWS_HTML: dict[tuple[object, ...], str] = {}
+_ROWS_HTML_MAX = 256
+
+
+def _rows_html(form: services.PublicForm) -> str:
+    key = tuple(
+        (row.field, row.item.label, *((lv.value, lv.anchor, lv.checked) for lv in row.levels))
+        for row in form.rows
     )
+    html = _ROWS_HTML.get(key)
+    if html is None:
+        html = render_to_string("evaluation/public_rate.html#rows", {"rows": form.rows})
+        if len(_ROWS_HTML) >= _ROWS_HTML_MAX:
+            _ROWS_HTML.clear()
+        _ROWS_HTML[key] = html
+    # The template's own output, escaped as it rendered.
+    return mark_safe(html)
+
+
+def _refused(request: HttpRequest, error: services.PublicRatingError) -> HttpResponse:
+    response = _page(
+        request, "evaluation/public_refused.html", {"message": str(error)}, error.status
+    )
+    public_session_end(response)
+    return _public(response)
 
 
 @public_view
@@ -60,15 +97,16 @@ def public_rate(request: HttpRequest, token: str) -> HttpResponse:
         digest = services.public_token_check(token=token)
     except services.PublicRatingError as error:
         return _refused(request, error)
-    request.session.cycle_key()
-    request.session[SESSION_KEY] = digest
-    return _public(redirect("evaluation:public_rate_session"))
+    # A fresh cookie whatever the browser had: nothing of an earlier link carries over.
+    response = redirect("evaluation:public_rate_session")
+    public_session_write(response, {DIGEST: digest})
+    return _public(response)
 
 
 @public_view
 @require_http_methods(["GET", "POST"])
 def public_rate_session(request: HttpRequest) -> HttpResponse:
-    digest = str(request.session.get(SESSION_KEY, ""))
+    digest = str(public_session_read(request).get(DIGEST, ""))
     errors: list[str] = []
     try:
         if request.method == "POST":
@@ -80,24 +118,25 @@ def public_rate_session(request: HttpRequest) -> HttpResponse:
             except services.ScoresInvalid as invalid:
                 errors = invalid.messages
             else:
-                request.session.pop(SESSION_KEY, None)
-                request.session[THANKED_KEY] = True
-                return _public(redirect("evaluation:public_thanks"))
-        form = services.public_form(token_digest_=digest)
+                response = redirect("evaluation:public_thanks")
+                public_session_write(response, {RATED: True})
+                return _public(response)
+        # After a problem the choices made so far are shown again.
+        chosen = {k[2:]: str(v) for k, v in request.POST.items() if k.startswith("s_")}
+        form = services.public_form(token_digest_=digest, chosen=chosen if errors else {})
     except services.PublicRatingError as error:
         return _refused(request, error)
-    chosen = {k[2:]: v for k, v in request.POST.items() if k.startswith("s_")} if errors else {}
     return _public(
-        render(
+        _page(
             request,
             "evaluation/public_rate.html",
             {
                 "form": form,
+                "rows_html": _rows_html(form),
                 "errors": errors,
-                "chosen": chosen,
                 "comment": request.POST.get("comment", "") if errors else "",
             },
-            status=400 if errors else 200,
+            400 if errors else 200,
         )
     )
 
@@ -105,8 +144,11 @@ def public_rate_session(request: HttpRequest) -> HttpResponse:
 @public_view
 @require_GET
 def public_thanks(request: HttpRequest) -> HttpResponse:
-    rated = bool(request.session.pop(THANKED_KEY, False))
-    return _public(render(request, "evaluation/public_thanks.html", {"rated": rated}))
+    # Said once: the cookie goes with this page.
+    rated = bool(public_session_read(request).get(RATED, False))
+    response = _page(request, "evaluation/public_thanks.html", {"rated": rated})
+    public_session_end(response)
+    return _public(response)
 
 
 @require_roles(Role.STAFF)
