@@ -18,6 +18,7 @@ from lianbing.accounts.audit import audited_view
 from lianbing.accounts.models import Role
 from lianbing.accounts.policy import require_roles
 from lianbing.accounts.query_params import id_param
+from lianbing.activities.selectors import due as activities_due
 from lianbing.demand import selectors as demand_selectors
 from lianbing.demand.models import Post
 from lianbing.engine import taxonomy
@@ -49,6 +50,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "due_items": [
                 *home_selectors.due_items(request.user),
                 *evaluation_due.rater_due(request.user),
+                *activities_due.assessor_due(request.user),
+                *activities_due.participant_due(request.user),
             ],
             "placements": home_selectors.my_placements(request.user),
             "trainees": home_selectors.my_trainees(request.user),
