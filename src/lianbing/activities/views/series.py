@@ -28,16 +28,29 @@ def _detail(series_id: int, anchor: str = "") -> HttpResponse:
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
+#: How many followed trainees the list page links to (a host unit rarely has more).
+FOLLOWED_SHOWN = 50
+
+
 @require_roles(*access.READERS)
 @require_GET
 def series_list(request: HttpRequest) -> HttpResponse:
     page = selectors.series_list_page(
         request.user, program_id=id_param(request, "program"), month=request.GET.get("month")
     )
+    # A trainee, mentor or host contact finds the results of the trainees they follow here.
+    followed = (
+        access.followed_secondments(request.user)
+        .filter(program=page.program)
+        .select_related("cadre", "post__unit")
+        .order_by("cadre__name")[:FOLLOWED_SHOWN]
+        if page.program is not None and not access.reads_everything(request.user)
+        else []
+    )
     return render(
         request,
         "activities/series_list.html",
-        {"page": page, "can_manage": access.is_department(request.user)},
+        {"page": page, "can_manage": access.is_department(request.user), "followed": followed},
     )
 
 
