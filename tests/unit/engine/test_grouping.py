@@ -456,6 +456,21 @@ def test_random_splits_with_pairs_are_costed_as_the_one_split_they_allow() -> No
     assert not result.excess.any()
 
 
+def test_on_the_whole_cost_the_worked_example_beats_eight_of_the_ten_splits() -> None:
+    # docs/grouping.md: one ability, so cost = 1.5 * spread + 5 * excess; the ten splits in
+    # the document's order (甲 with 乙丙, 乙丁, 乙戊, 乙己, 丙丁, 丙戊, 丙己, 丁戊, 丁己, 戊己).
+    by_hand = [29.5, 25.5, 19.5, 9.5, 15.5, 9.5, 0.5, 5.5, 4.5, 10.5]
+    splits = [
+        [[0, *others], [i for i in range(1, 6) if i not in others]]
+        for others in itertools.combinations(range(1, 6), 2)
+    ]
+
+    costs = [cost_of(EXAMPLE, split, units=EXAMPLE_UNITS) for split in splits]
+
+    assert costs == pytest.approx(by_hand)
+    assert percentile(4.5, costs) == pytest.approx(80.0)
+
+
 def test_the_cost_of_a_split_is_the_worked_examples_four_and_a_half_points() -> None:
     # docs/grouping.md: spread 3 plus half the one ability's spread, 瓶窑镇 split: 3 + 1.5.
 
