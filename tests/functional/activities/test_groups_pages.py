@@ -10,7 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lianbing.accounts.models import Role
-from lianbing.activities.models import ActivityGroup, ActivityStatus, GroupMember, PairRule
+from lianbing.activities.models import (
+    Activity,
+    ActivityGroup,
+    ActivityStatus,
+    GroupMember,
+    PairRule,
+)
 from lianbing.activities.models import PairRuleKind as Kind
 from lianbing.activities.services import grouping as services
 from tests import factories
@@ -53,6 +59,47 @@ def test_staff_generate_groups_and_see_their_balance_beside_random_splits(
     assert 'data-testid="percentile"' in page
     assert 'data-chart="random-spreads"' in page
     assert "已分为 3 组" in page
+    assert 'data-testid="cost-percentile"' in page
+    assert "按综合目标优于随机分组" in page
+
+
+def test_the_balance_card_shows_both_percentiles_and_says_how_they_differ(
+    activities: Activities,
+) -> None:
+    _grouped(activities)
+    stored = Activity.objects.get(pk=activities.activity.pk).grouping
+
+    page = activities.client("staff").get(_url("groups", activities)).content.decode()
+
+    cost_cell = page.split('data-testid="cost-percentile">', 1)[1].split("</dd>", 1)[0]
+    assert cost_cell == f"{stored['cost_percentile']:.1f}%"
+    excess_cell = page.split('data-testid="random-excess">', 1)[1].split("</dd>", 1)[0]
+    assert excess_cell == f"{stored['random']['excess_mean']:.1f} 人"
+    assert "只比较能力均衡（极差）" in page
+    assert "随机分组不顾及混合" in page
+    # The fixture's case: the spread alone undersells a well-mixed split.
+    assert stored["cost_percentile"] > stored["percentile"]
+
+
+def test_a_grouping_stored_before_the_cost_percentile_still_renders_with_dashes(
+    activities: Activities,
+) -> None:
+    _grouped(activities)
+    activity = Activity.objects.get(pk=activities.activity.pk)
+    old = dict(activity.grouping)
+    del old["cost_percentile"], old["cost"]
+    old["random"] = {
+        k: v for k, v in old["random"].items() if k not in ("excess_mean", "cost_mean")
+    }
+    Activity.objects.filter(pk=activity.pk).update(grouping=old)
+
+    response = activities.client("staff").get(_url("groups", activities))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="cost-percentile">—</dd>' in page
+    assert 'data-testid="random-excess">—</dd>' in page
+    assert 'data-testid="percentile"' in page
 
 
 def test_generating_again_asks_for_confirmation_before_replacing(activities: Activities) -> None:
@@ -103,6 +150,7 @@ def test_staff_swap_two_members_and_see_the_recomputed_spread(activities: Activi
     after = _group_of(activities)
     assert (after[one], after[other]) == (3, 1)
     assert "调整后极差" in response.content.decode()
+    assert "综合目标优于" in response.content.decode()
 
 
 def test_staff_set_a_groups_leader_task_and_outcome(activities: Activities) -> None:

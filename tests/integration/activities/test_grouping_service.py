@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 
 import numpy as np
 import pytest
@@ -20,6 +21,7 @@ from lianbing.activities.models import (
 from lianbing.activities.services import grouping as services
 from lianbing.engine import grouping as engine
 from lianbing.people.models import AbilityAssessment
+from lianbing.training.models import Secondment
 from tests.functional.activities.conftest import TESTED, Activities, activity
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +154,98 @@ def test_the_stored_spread_and_percentile_agree_with_the_engines_random_splits(
     assert stored["percentile"] == pytest.approx(beaten)
     assert stored["random"]["count"] == 1000
     assert stored["random"]["quantiles"]["p50"] == pytest.approx(np.median(randoms), abs=1e-4)
+
+
+def _labels(secondment_ids: list[int]) -> list[list[str]]:
+    """Category, host unit and origin unit of each person, read off the tables."""
+    rows = {
+        s.pk: s
+        for s in Secondment.objects.filter(pk__in=secondment_ids).select_related(
+            "cadre__origin_unit", "post__unit"
+        )
+    }
+    return [
+        [rows[pk].cadre.category for pk in secondment_ids],
+        [rows[pk].post.unit.name for pk in secondment_ids],
+        [rows[pk].cadre.origin_unit.name for pk in secondment_ids],
+    ]
+
+
+def _excess(groups: list[list[int]], labels: list[list[str]]) -> int:
+    """People beyond each label's even share ceil(count / groups), over every kind and group."""
+    excess = 0
+    for kind in labels:
+        for label in set(kind):
+            share = math.ceil(kind.count(label) / len(groups))
+            excess += sum(max(0, [kind[i] for i in g].count(label) - share) for g in groups)
+    return excess
+
+
+def _cost(profiles: np.ndarray, groups: list[list[int]], labels: list[list[str]]) -> float:
+    """The cost of docs/grouping.md from its definition: spreads in points, 5 a person beyond."""
+    means = np.array([profiles[g].mean(axis=0) for g in groups])
+    totals = means.sum(axis=1)
+    ability_spread = float(np.mean(means.max(axis=0) - means.min(axis=0)))
+    return float(totals.max() - totals.min()) + 0.5 * ability_spread + 5 * _excess(groups, labels)
+
+
+def _recomputed_cost_percentile(
+    a: Activities, activity: Activity, seed: int, pairs: dict[str, list[tuple[int, int]]]
+) -> tuple[float, float]:
+    """(cost percentile, mean random excess) with the engine's draws, costed by :func:`_cost`."""
+    order = sorted(s.pk for s in a.trainees)
+    index = {pk: i for i, pk in enumerate(order)}
+    profiles = np.array([_profile(pk) for pk in order])
+    labels = _labels(order)
+    chosen = _cost(
+        profiles, [sorted(index[pk] for pk in g) for g in _groups(activity).values()], labels
+    )
+    draws = engine.random_costs(profiles, group_size=4, count=1000, seed=seed, **pairs)
+    splits = [draws.groups(s) for s in range(1000)]
+    costs = np.array([_cost(profiles, groups, labels) for groups in splits])
+    excess = float(np.mean([_excess(groups, labels) for groups in splits]))
+    return 100.0 * np.count_nonzero(costs > chosen) / costs.size, excess
+
+
+def test_the_stored_cost_percentile_agrees_with_an_independent_costing_of_the_random_splits(
+    activities: Activities,
+) -> None:
+    _rule(activities, PairRuleKind.SEPARATE, 0, 1)
+    _rule(activities, PairRuleKind.TOGETHER, 2, 3)
+    order = sorted(s.pk for s in activities.trainees)
+    t = activities.trainees
+    pairs = {
+        "separate": [(order.index(t[0].pk), order.index(t[1].pk))],
+        "together": [(order.index(t[2].pk), order.index(t[3].pk))],
+    }
+
+    activity = _generate(activities, seed=3)
+
+    percentile, excess = _recomputed_cost_percentile(activities, activity, 3, pairs)
+    stored = activity.grouping
+    assert stored["cost_percentile"] == pytest.approx(percentile)
+    assert stored["random"]["excess_mean"] == pytest.approx(excess, abs=1e-3)
+    # Random splits ignore the labels: on the whole cost the mixed split beats more of them.
+    assert stored["cost_percentile"] >= stored["percentile"]
+
+
+def test_a_swap_recomputes_the_cost_percentile_against_the_same_random_splits(
+    activities: Activities,
+) -> None:
+    activity = _generate(activities, seed=5)
+    groups = _groups(activity)
+    people = {s.pk: s for s in activities.trainees}
+    one, other = min(groups[1]), min(groups[3])
+
+    services.groups_swap(
+        activity=activity, first=people[one], second=people[other], by=activities.placed.staff
+    )
+
+    activity.refresh_from_db()
+    percentile, excess = _recomputed_cost_percentile(activities, activity, 5, {})
+    assert activity.grouping["cost_percentile"] == pytest.approx(percentile)
+    assert activity.grouping["random"]["excess_mean"] == pytest.approx(excess, abs=1e-3)
+    assert activity.grouping["moves"] == 1
 
 
 def test_a_move_breaking_a_pair_rule_is_refused_naming_the_rule_and_changes_nothing(

@@ -15,8 +15,10 @@ from lianbing.engine.grouping import (
     METHOD_OPTIMAL,
     GroupingInputError,
     balanced,
+    cost_of,
     mixing,
     percentile,
+    random_costs,
     random_spreads,
     sizes_for,
 )
@@ -382,3 +384,156 @@ def test_the_percentile_counts_random_splits_strictly_worse() -> None:
 
     assert percentile(2.0, [1.0, 2.0, 3.0, 4.0]) == 50.0
     assert percentile(0.5, [1.0, 2.0]) == 100.0
+
+
+# ------------------------------------------------------------------ random splits on the whole cost
+
+FOUR = np.array([[10.0], [20.0], [30.0], [60.0]])
+FOUR_CATEGORIES = ["甲", "甲", "乙", "乙"]
+
+
+def _pairing(groups: list[list[int]]) -> frozenset[frozenset[int]]:
+    return frozenset(frozenset(g) for g in groups)
+
+
+def test_random_splits_of_four_people_cost_what_the_hand_computed_table_says() -> None:
+    # Cost = spread + 1/2 * ability spread + 5 * excess; 甲 and 乙 have two people each,
+    # even share ceil(2 / 2) = 1, so a pair of one category is one person beyond it, twice.
+    # {10,20}{30,60}: 15 vs 45 -> 30 + 15 + 5 * 2 = 55
+    # {10,30}{20,60}: 20 vs 40 -> 20 + 10 + 0 = 30
+    # {10,60}{20,30}: 35 vs 25 -> 10 + 5 + 0 = 15
+    by_hand = {
+        _pairing([[0, 1], [2, 3]]): (55.0, 2),
+        _pairing([[0, 2], [1, 3]]): (30.0, 0),
+        _pairing([[0, 3], [1, 2]]): (15.0, 0),
+    }
+
+    result = random_costs(FOUR, group_size=2, count=60, seed=1, categories=FOUR_CATEGORIES)
+
+    seen = set()
+    for s in range(60):
+        pairing = _pairing(result.groups(s))
+        seen.add(pairing)
+        assert result.costs[s] == pytest.approx(by_hand[pairing][0])
+        assert result.excess[s] == by_hand[pairing][1]
+    assert seen == set(by_hand)
+
+
+def test_the_cost_of_random_splits_averages_the_abilities_and_skips_blank_labels() -> None:
+    profiles = np.array([[10.0, 0.0], [0.0, 10.0], [20.0, 20.0], [30.0, 10.0]])
+    units = ["东", "东", "西", None]
+    # {0,1}{2,3}: means (5,5) | (25,15): totals 10 vs 40 -> 30; abilities 20 and 10 -> mean 15,
+    #   half is 7.5; 东 twice in one group (share 1) -> excess 1 -> 5. Cost 42.5.
+    # {0,2}{1,3}: (15,10) | (15,10): 0; 0; no excess. Cost 0.
+    # {0,3}{1,2}: (20,5) | (10,15): totals 25 vs 25 -> 0; abilities 10 and 10 -> 5. Cost 5.
+    by_hand = {
+        _pairing([[0, 1], [2, 3]]): 42.5,
+        _pairing([[0, 2], [1, 3]]): 0.0,
+        _pairing([[0, 3], [1, 2]]): 5.0,
+    }
+
+    result = random_costs(profiles, group_size=2, count=60, seed=4, units=units)
+
+    for s in range(60):
+        assert result.costs[s] == pytest.approx(by_hand[_pairing(result.groups(s))], abs=1e-9)
+    assert {round(float(c), 9) for c in result.costs} == {42.5, 0.0, 5.0}
+
+
+def test_random_splits_with_pairs_are_costed_as_the_one_split_they_allow() -> None:
+    # 0 with 3 and 1 apart from 0 leave {10,60}{20,30}: 10 + 5, no excess.
+
+    result = random_costs(
+        FOUR,
+        group_size=2,
+        count=30,
+        seed=1,
+        together=[(0, 3)],
+        separate=[(1, 0)],
+        categories=FOUR_CATEGORIES,
+    )
+
+    assert np.allclose(result.costs, 15.0)
+    assert not result.excess.any()
+
+
+def test_on_the_whole_cost_the_worked_example_beats_eight_of_the_ten_splits() -> None:
+    # docs/grouping.md: one ability, so cost = 1.5 * spread + 5 * excess; the ten splits in
+    # the document's order (甲 with 乙丙, 乙丁, 乙戊, 乙己, 丙丁, 丙戊, 丙己, 丁戊, 丁己, 戊己).
+    by_hand = [29.5, 25.5, 19.5, 9.5, 15.5, 9.5, 0.5, 5.5, 4.5, 10.5]
+    splits = [
+        [[0, *others], [i for i in range(1, 6) if i not in others]]
+        for others in itertools.combinations(range(1, 6), 2)
+    ]
+
+    costs = [cost_of(EXAMPLE, split, units=EXAMPLE_UNITS) for split in splits]
+
+    assert costs == pytest.approx(by_hand)
+    assert percentile(4.5, costs) == pytest.approx(80.0)
+
+
+def test_the_cost_of_a_split_is_the_worked_examples_four_and_a_half_points() -> None:
+    # docs/grouping.md: spread 3 plus half the one ability's spread, 瓶窑镇 split: 3 + 1.5.
+
+    cost = cost_of(EXAMPLE, [[0, 3, 5], [1, 2, 4]], units=EXAMPLE_UNITS)
+
+    assert cost == pytest.approx(4.5)
+
+
+labels = st.sampled_from(["甲", "乙", "丙"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(4, 9),
+    group_size=st.integers(2, 4),
+    seed=st.integers(0, 50),
+    data=st.data(),
+)
+def test_random_splits_cost_what_the_definition_says_and_keep_random_spreads_draws(
+    n: int, group_size: int, seed: int, data: st.DataObject
+) -> None:
+    profiles = np.array(
+        data.draw(
+            st.lists(st.lists(st.integers(40, 100), min_size=2, max_size=2), min_size=n, max_size=n)
+        ),
+        dtype=float,
+    )
+    categories = data.draw(st.lists(labels, min_size=n, max_size=n))
+    units = data.draw(st.lists(labels, min_size=n, max_size=n))
+
+    result = random_costs(
+        profiles, group_size=group_size, count=20, seed=seed, categories=categories, units=units
+    )
+
+    for s in range(20):
+        groups = result.groups(s)
+        assert result.costs[s] == pytest.approx(_cost(profiles, groups, [categories, units]))
+    spreads = random_spreads(profiles, group_size=group_size, count=20, seed=seed)
+    assert result.spreads == pytest.approx(spreads, abs=1e-9)
+
+
+def test_the_chosen_split_beats_99_percent_of_random_splits_on_the_whole_cost() -> None:
+    rng = np.random.default_rng(2026)
+    profiles = rng.integers(55, 96, size=(40, 7)).astype(float)
+    categories = [("专业技术", "综合管理", "行政执法")[i % 3] for i in range(40)]
+    units = [f"镇街{i % 9}" for i in range(40)]
+    pairs = {"separate": [(0, 1)], "together": [(2, 3)]}
+    result = balanced(
+        profiles,
+        group_size=6,
+        categories=categories,
+        units=units,
+        seed=0,
+        time_limit=4.0,
+        **pairs,
+    )
+
+    randoms = random_costs(
+        profiles, group_size=6, count=1000, seed=0, categories=categories, units=units, **pairs
+    )
+
+    assert percentile(result.cost, randoms.costs) >= 99.0
+    assert randoms.excess.mean() > 0
+    assert randoms.spreads == pytest.approx(
+        random_spreads(profiles, group_size=6, count=1000, seed=0, **pairs), abs=1e-9
+    )

@@ -12,9 +12,15 @@ Rules:
   and outcomes go with them.
 - The balance is stored in ``Activity.grouping``: the spread (max - min over
   groups of the mean total of the tested abilities), its percentile among
-  :data:`RANDOM_SPLITS` random splits drawn by ``engine.grouping.random_spreads``
-  with the same pair rules and a stored seed (so anyone can redraw the same
-  splits), a summary of those random spreads, and the mixing excess.
+  :data:`RANDOM_SPLITS` random splits drawn by ``engine.grouping.random_costs``
+  (the draws of ``random_spreads``) with the same pair rules and a stored
+  seed (so anyone can redraw the same splits), a summary of those random
+  spreads, and the mixing excess. Beside it, the split's cost (the weighted
+  objective the split minimises) and its percentile among the same random
+  splits' costs (``cost_percentile``), with the random splits' mean mixing
+  excess (``random.excess_mean``): random splits ignore categories and units,
+  so a well-mixed split may give up a little spread and beat fewer of them on
+  the spread alone. Groupings stored before these keys existed lack them.
 - A move or a swap is refused when it would break a pair rule (the message
   names the rule); the balance is recomputed against the same random splits
   (drawn again from the stored seed; they keep the sizes of a generated
@@ -103,24 +109,30 @@ def _input(activity: Activity, secondments: Sequence[Secondment] | None = None) 
         raise GroupingError(str(error)) from error
 
 
-def random_spreads(data: GroupingInput, *, group_size: int, seed: int) -> np.ndarray:
-    """The spreads of the random splits the stored percentile is measured against."""
-    return engine.random_spreads(
+def random_splits(data: GroupingInput, *, group_size: int, seed: int) -> engine.RandomSplits:
+    """The random splits the stored percentiles are measured against (spreads and costs)."""
+    return engine.random_costs(
         data.profiles,
         group_size=group_size,
         count=RANDOM_SPLITS,
         seed=seed,
         together=data.together,
         separate=data.separate,
+        categories=data.categories,
+        units=data.units,
+        origins=data.origins,
     )
 
 
-def _random_summary(spreads: np.ndarray, seed: int) -> dict[str, Any]:
+def _random_summary(randoms: engine.RandomSplits, seed: int) -> dict[str, Any]:
+    spreads = randoms.spreads
     counts, edges = np.histogram(spreads, bins=HISTOGRAM_BINS)
     return {
         "count": int(spreads.size),
         "seed": seed,
         "mean": round(float(spreads.mean()), 4),
+        "cost_mean": round(float(randoms.costs.mean()), 4),
+        "excess_mean": round(float(randoms.excess.mean()), 3),
         "quantiles": {
             f"p{round(q * 100)}": round(float(np.quantile(spreads, q)), 4) for q in QUANTILES
         },
@@ -132,11 +144,14 @@ def _random_summary(spreads: np.ndarray, seed: int) -> dict[str, Any]:
 
 
 def balance_of(
-    data: GroupingInput, groups: Sequence[Sequence[int]], spreads: np.ndarray
+    data: GroupingInput, groups: Sequence[Sequence[int]], randoms: engine.RandomSplits
 ) -> dict[str, Any]:
-    """Spread, percentile, group means and mixing of ``groups`` (person indices of ``data``)."""
+    """Spread, cost, their percentiles, group means and mixing of ``groups`` (indices of ``data``)."""
     profiles = data.profiles
     spread = engine.spread_of(profiles, groups)
+    cost = engine.cost_of(
+        profiles, groups, categories=data.categories, units=data.units, origins=data.origins
+    )
     means = [float(profiles[list(g)].sum(axis=1).mean()) for g in groups]
     excess = {
         kind: engine.mixing(groups, labels).total
@@ -148,7 +163,9 @@ def balance_of(
     return {
         "abilities": list(data.abilities),
         "spread": round(spread, 6),
-        "percentile": engine.percentile(spread, spreads),
+        "percentile": engine.percentile(spread, randoms.spreads),
+        "cost": round(cost, 6),
+        "cost_percentile": engine.percentile(cost, randoms.costs),
         "weakest": round(min(means), 4),
         "strongest": round(max(means), 4),
         "excess": excess,
@@ -208,20 +225,19 @@ def groups_generate(
             time_limit=time_limit,
             names=data.names,
         )
-        spreads = random_spreads(data, group_size=activity.group_size, seed=seed)
+        randoms = random_splits(data, group_size=activity.group_size, seed=seed)
     except engine.GroupingInputError as error:
         raise GroupingError(str(error)) from error
     _write_groups(activity, data, result.groups)
     activity.grouping = {
-        **balance_of(data, result.groups, spreads),
+        **balance_of(data, result.groups, randoms),
         "method": result.method,
         "optimal": result.optimal,
         "status": result.status,
         "bound": result.bound,
-        "cost": round(result.cost, 6),
         "seconds": round(result.seconds, 3),
         "group_size": activity.group_size,
-        "random": _random_summary(spreads, seed),
+        "random": _random_summary(randoms, seed),
         "generated_at": timezone.now().isoformat(),
         "generated_by": by.get_username(),
         "moves": 0,
@@ -231,13 +247,15 @@ def groups_generate(
         action=AuditAction.UPDATE,
         obj=activity,
         detail=_(
-            "生成分组：%(groups)d 组，%(method)s，极差 %(spread).2f，优于 %(pct).1f%% 的随机分组"
+            "生成分组：%(groups)d 组，%(method)s，极差 %(spread).2f，优于 %(pct).1f%% 的随机分组，"
+            "按综合目标优于 %(cost_pct).1f%%"
         )
         % {
             "groups": len(result.groups),
             "method": result.method,
             "spread": result.spread,
             "pct": activity.grouping["percentile"],
+            "cost_pct": activity.grouping["cost_percentile"],
         },
         user=by,
     )
@@ -299,9 +317,12 @@ def _rebalance(activity: Activity, group_of: Mapping[int, int], by: Any, detail:
     groups = [sorted(data.index_of(s) for s in members[n]) for n in numbers]
     summary = dict(activity.grouping or {})
     seed = int(summary.get("random", {}).get("seed", 0))
-    spreads = random_spreads(data, group_size=activity.group_size, seed=seed)
-    summary.update(balance_of(data, groups, spreads))
-    summary["random"] = _random_summary(spreads, seed)
+    try:
+        randoms = random_splits(data, group_size=activity.group_size, seed=seed)
+    except engine.GroupingInputError as error:
+        raise GroupingError(str(error)) from error
+    summary.update(balance_of(data, groups, randoms))
+    summary["random"] = _random_summary(randoms, seed)
     summary["moves"] = int(summary.get("moves", 0)) + 1
     summary["edited_at"] = timezone.now().isoformat()
     activity.grouping = summary

@@ -121,13 +121,15 @@ def _generate(request: HttpRequest, activity_id: int) -> HttpResponse:
     messages.success(
         request,
         _(
-            "已分为 %(n)d 组（%(method)s）：各组能力均值极差 %(spread).2f 分，优于 %(pct).1f%% 的随机分组。"
+            "已分为 %(n)d 组（%(method)s）：各组能力均值极差 %(spread).2f 分，优于 %(pct).1f%% 的随机分组；"
+            "计入类别和单位混合的综合目标优于 %(cost_pct).1f%% 的随机分组。"
         )
         % {
             "n": len(summary["sizes"]),
             "method": summary["method"],
             "spread": summary["spread"],
             "pct": summary["percentile"],
+            "cost_pct": summary["cost_percentile"],
         },
     )
     return redirect(_groups_url(activity.pk))
@@ -171,8 +173,15 @@ def groups_move(request: HttpRequest, activity_id: int) -> HttpResponse:
     messages.success(
         request,
         done
-        + _("调整后极差 %(spread).2f 分，优于 %(pct).1f%% 的随机分组。")
-        % {"spread": summary["spread"], "pct": summary["percentile"]},
+        + _(
+            "调整后极差 %(spread).2f 分，优于 %(pct).1f%% 的随机分组；"
+            "综合目标优于 %(cost_pct).1f%% 的随机分组。"
+        )
+        % {
+            "spread": summary["spread"],
+            "pct": summary["percentile"],
+            "cost_pct": summary["cost_percentile"],
+        },
     )
     _report(request, warnings)
     return redirect(_groups_url(activity.pk, "adjust"))

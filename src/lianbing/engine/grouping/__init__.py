@@ -25,6 +25,12 @@ Minimising the spread bounds both ends at once, and it is the quantity the
 random-split comparison reports, so it is the one optimised. The weakest
 group's mean is reported beside it (:attr:`Grouping.weakest`).
 
+Random splits ignore the labels, so on the spread alone a well-mixed split
+may beat fewer of them than an unmixed one would: mixing can cost a little
+spread. :func:`random_costs` measures the same random splits on the whole
+cost below (and on their mixing excess), for a comparison on the quantity
+the split actually minimises; :func:`cost_of` gives the cost of any split.
+
 The split minimises the weighted cost (every term in ability points)::
 
     cost = spread + ABILITY_WEIGHT * mean over abilities of that ability's spread
@@ -78,7 +84,7 @@ loaded machine.
 
 from __future__ import annotations
 
-from .comparison import percentile, random_spreads
+from .comparison import RandomSplits, cost_of, percentile, random_costs, random_spreads
 from .exact import SCALE
 from .heuristic import KICK_BUDGET, KICK_SWAPS, KICKS_MAX, KICKS_MIN, MAX_PASSES
 from .problem import (
@@ -121,9 +127,12 @@ __all__ = [
     "Grouping",
     "GroupingInputError",
     "Mixing",
+    "RandomSplits",
     "balanced",
+    "cost_of",
     "mixing",
     "percentile",
+    "random_costs",
     "random_spreads",
     "sizes_for",
     "spread_of",

@@ -141,6 +141,63 @@ class Problem:
         return len(self.sizes)
 
 
+def build_problem(
+    profiles: ArrayLike,
+    *,
+    group_size: int,
+    categories: Sequence[str | None] | None = None,
+    units: Sequence[str | None] | None = None,
+    origins: Sequence[str | None] | None = None,
+    separate: Sequence[Pair] = (),
+    together: Sequence[Pair] = (),
+    names: Sequence[str] | None = None,
+) -> Problem:
+    """Check the input of :func:`balanced` and gather it per block (Chinese errors)."""
+    matrix = np.asarray(profiles, dtype=np.float64)
+    if matrix.ndim == 1:
+        matrix = matrix[:, None]
+    if matrix.ndim != 2 or matrix.shape[1] == 0:
+        raise GroupingInputError("能力分应为每人一行、每项能力一列的表。")
+    if not np.all(np.isfinite(matrix)):
+        raise GroupingInputError("能力分中有空值或非数字，请补全后再分组。")
+    n = matrix.shape[0]
+    if n < 2:
+        raise GroupingInputError("至少需要 2 人才能分组。")
+    if group_size < 2:
+        raise GroupingInputError("每组人数至少为 2。")
+    if names is not None and len(names) != n:
+        raise GroupingInputError(f"姓名应为每人一项：共 {n} 人，给出了 {len(names)} 项。")
+    kinds = [
+        (kind, checked)
+        for kind, labels in zip(LABEL_KINDS, (categories, units, origins), strict=True)
+        if (checked := check_labels(labels, n, kind)) is not None
+    ]
+    apart = check_pairs(separate, n, "必须分开", names)
+    with_ = check_pairs(together, n, "必须同组", names)
+
+    sizes = sizes_for(n, group_size)
+    blocks = blocks_of(n, with_)
+    block_of = [0] * n
+    for b, block in enumerate(blocks):
+        for i in block:
+            block_of[i] = b
+    for block in blocks:
+        if len(block) > sizes[0]:
+            who = "、".join(person_name(i, names) for i in block)
+            raise GroupingInputError(
+                f"{who}必须同组，共 {len(block)} 人，超过每组最多 {sizes[0]} 人；请减少“必须同组”的要求。"
+            )
+    conflicts: list[set[int]] = [set() for _ in blocks]
+    for i, j in apart:
+        if block_of[i] == block_of[j]:
+            raise GroupingInputError(
+                f"{person_name(i, names)}与{person_name(j, names)}既要求同组（直接或经他人）又要求分开，请删去其中一项。"
+            )
+        conflicts[block_of[i]].add(block_of[j])
+        conflicts[block_of[j]].add(block_of[i])
+    return Problem(matrix, sizes, blocks, block_of, conflicts, kinds)
+
+
 def cost_parts(
     problem: Problem, groups: Sequence[Sequence[int]]
 ) -> tuple[float, FloatArray, FloatArray, dict[str, int], float]:

@@ -8,23 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-import numpy as np
 from numpy.typing import ArrayLike
 
 from .exact import solve_exact
 from .heuristic import heuristic_split
-from .problem import (
-    LABEL_KINDS,
-    GroupingInputError,
-    Pair,
-    Problem,
-    blocks_of,
-    check_labels,
-    check_pairs,
-    cost_parts,
-    person_name,
-    sizes_for,
-)
+from .problem import GroupingInputError, Pair, build_problem, cost_parts
 
 #: Up to this many people CP-SAT runs after the heuristic (beyond, the heuristic alone).
 EXACT_MAX_PEOPLE: Final[int] = 24
@@ -101,49 +89,17 @@ def balanced(
     constraints no split can meet.
     """
     started = time.perf_counter()
-    matrix = np.asarray(profiles, dtype=np.float64)
-    if matrix.ndim == 1:
-        matrix = matrix[:, None]
-    if matrix.ndim != 2 or matrix.shape[1] == 0:
-        raise GroupingInputError("能力分应为每人一行、每项能力一列的表。")
-    if not np.all(np.isfinite(matrix)):
-        raise GroupingInputError("能力分中有空值或非数字，请补全后再分组。")
-    n = matrix.shape[0]
-    if n < 2:
-        raise GroupingInputError("至少需要 2 人才能分组。")
-    if group_size < 2:
-        raise GroupingInputError("每组人数至少为 2。")
-    if names is not None and len(names) != n:
-        raise GroupingInputError(f"姓名应为每人一项：共 {n} 人，给出了 {len(names)} 项。")
-    kinds = [
-        (kind, checked)
-        for kind, labels in zip(LABEL_KINDS, (categories, units, origins), strict=True)
-        if (checked := check_labels(labels, n, kind)) is not None
-    ]
-    apart = check_pairs(separate, n, "必须分开", names)
-    with_ = check_pairs(together, n, "必须同组", names)
-
-    sizes = sizes_for(n, group_size)
-    blocks = blocks_of(n, with_)
-    block_of = [0] * n
-    for b, block in enumerate(blocks):
-        for i in block:
-            block_of[i] = b
-    for block in blocks:
-        if len(block) > sizes[0]:
-            who = "、".join(person_name(i, names) for i in block)
-            raise GroupingInputError(
-                f"{who}必须同组，共 {len(block)} 人，超过每组最多 {sizes[0]} 人；请减少“必须同组”的要求。"
-            )
-    conflicts: list[set[int]] = [set() for _ in blocks]
-    for i, j in apart:
-        if block_of[i] == block_of[j]:
-            raise GroupingInputError(
-                f"{person_name(i, names)}与{person_name(j, names)}既要求同组（直接或经他人）又要求分开，请删去其中一项。"
-            )
-        conflicts[block_of[i]].add(block_of[j])
-        conflicts[block_of[j]].add(block_of[i])
-    problem = Problem(matrix, sizes, blocks, block_of, conflicts, kinds)
+    problem = build_problem(
+        profiles,
+        group_size=group_size,
+        categories=categories,
+        units=units,
+        origins=origins,
+        separate=separate,
+        together=together,
+        names=names,
+    )
+    n, sizes = problem.profiles.shape[0], problem.sizes
 
     exact = n <= EXACT_MAX_PEOPLE
     share = HEURISTIC_SHARE if exact else 1.0
