@@ -16,15 +16,8 @@ from django.http import Http404
 from lianbing.demand.models import Post
 from lianbing.people.models import Cadre, Unit
 
-from .models import Profile, Role
-from .roles import roles_of
-
-
-def _profile(user: Any) -> Profile | None:
-    try:
-        return user.profile  # type: ignore[no-any-return]
-    except (Profile.DoesNotExist, AttributeError):
-        return None
+from .models import Role
+from .roles import profile_of, roles_of
 
 
 def _current_secondments(prefix: str = "secondments__") -> Q:
@@ -36,7 +29,7 @@ def visible_cadres(user: Any) -> QuerySet[Cadre]:
     roles = roles_of(user)
     if Role.STAFF in roles:
         return Cadre.objects.all()
-    profile = _profile(user)
+    profile = profile_of(user)
     scope = Q(pk__in=[])
     if profile is not None and Role.HOST_CONTACT in roles and profile.unit_id:
         scope |= Q(secondments__post__unit_id=profile.unit_id) & _current_secondments()
@@ -52,7 +45,7 @@ def visible_posts(user: Any) -> QuerySet[Post]:
     roles = roles_of(user)
     if Role.STAFF in roles:
         return Post.objects.all()
-    profile = _profile(user)
+    profile = profile_of(user)
     scope = Q(pk__in=[])
     if profile is not None and Role.HOST_CONTACT in roles and profile.unit_id:
         scope |= Q(unit_id=profile.unit_id)
@@ -70,7 +63,7 @@ def visible_units(user: Any) -> QuerySet[Unit]:
     roles = roles_of(user)
     if Role.STAFF in roles:
         return Unit.objects.all()
-    profile = _profile(user)
+    profile = profile_of(user)
     if profile is not None and Role.HOST_CONTACT in roles and profile.unit_id:
         return Unit.objects.filter(pk=profile.unit_id)
     return Unit.objects.none()

@@ -34,6 +34,24 @@ def roles_of(user: Any) -> frozenset[str]:
     return frozenset(own)
 
 
+def profile_of(user: Any) -> Profile | None:
+    """The account's profile (its role and whom it acts for); None for an account without one."""
+    try:
+        return user.profile  # type: ignore[no-any-return]
+    except (Profile.DoesNotExist, AttributeError):
+        return None
+
+
+def is_department(user: Any) -> bool:
+    """Whether the user acts as department staff (组织部干部科)."""
+    return Role.STAFF.value in roles_of(user)
+
+
+def reads_everything(user: Any) -> bool:
+    """Department staff and the auditor read every record of the program."""
+    return bool({Role.STAFF.value, Role.AUDITOR.value} & roles_of(user))
+
+
 def role_of(user: Any) -> str | None:
     """The user's main role code, or None for an anonymous user or an account without a role."""
     roles = roles_of(user)

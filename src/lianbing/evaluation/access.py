@@ -17,31 +17,22 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from lianbing.accounts.models import Profile, Role
-from lianbing.accounts.roles import roles_of
+from lianbing.accounts import roles as account_roles
+from lianbing.accounts.models import Role
+from lianbing.accounts.roles import profile_of, roles_of
 from lianbing.training.models import Secondment
 
 from .models import Conflict, EvaluationRound, RoundStatus, TeamMember
+
+# The department's and the reader's tests are the accounts app's; re-exported for this app's rules.
+is_department = account_roles.is_department
+reads_everything = account_roles.reads_everything
+
 
 #: Roles that open any page of inspection (object scope narrows it further).
 READERS = (Role.STAFF, Role.AUDITOR, Role.MENTOR, Role.INSPECTOR, Role.TRAINEE, Role.HOST_CONTACT)
 #: Roles that rate with an account.
 RATERS = (Role.MENTOR, Role.INSPECTOR)
-
-
-def _profile(user: Any) -> Profile | None:
-    try:
-        return user.profile  # type: ignore[no-any-return]
-    except (Profile.DoesNotExist, AttributeError):
-        return None
-
-
-def is_department(user: Any) -> bool:
-    return Role.STAFF in roles_of(user)
-
-
-def reads_everything(user: Any) -> bool:
-    return bool({Role.STAFF, Role.AUDITOR} & roles_of(user))
 
 
 def memberships(user: Any, round_: EvaluationRound | None = None) -> QuerySet[TeamMember]:
@@ -72,7 +63,7 @@ def visible_records(user: Any, round_: EvaluationRound) -> QuerySet[Secondment]:
         return Secondment.objects.filter(program=round_.program, superseded_at__isnull=True)
     if round_.status != RoundStatus.RELEASED:
         return Secondment.objects.none()
-    profile = _profile(user)
+    profile = profile_of(user)
     scope = Q(pk__in=[])
     if profile is not None and Role.TRAINEE in roles and profile.cadre_id:
         scope |= Q(cadre_id=profile.cadre_id)

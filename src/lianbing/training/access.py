@@ -20,20 +20,18 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from lianbing.accounts.models import Profile, Role
-from lianbing.accounts.roles import roles_of
+from lianbing.accounts import roles as account_roles
+from lianbing.accounts.models import Role
+from lianbing.accounts.roles import profile_of, roles_of
 
 from .models import LogAttachment, Secondment, TrainingPlan, WorkLog
 
+# The department's and the reader's tests are the accounts app's; re-exported for this app's rules.
+is_department = account_roles.is_department
+
+
 #: Roles that open the pages of the training period at all.
 READERS = (Role.STAFF, Role.AUDITOR, Role.HOST_CONTACT, Role.MENTOR, Role.TRAINEE)
-
-
-def _profile(user: Any) -> Profile | None:
-    try:
-        return user.profile  # type: ignore[no-any-return]
-    except (Profile.DoesNotExist, AttributeError):
-        return None
 
 
 def visible_secondments(user: Any) -> QuerySet[Secondment]:
@@ -44,7 +42,7 @@ def visible_secondments(user: Any) -> QuerySet[Secondment]:
     )
     if Role.STAFF in roles or Role.AUDITOR in roles:
         return base
-    profile = _profile(user)
+    profile = profile_of(user)
     scope = Q(pk__in=[])
     if profile is not None and Role.HOST_CONTACT in roles and profile.unit_id:
         scope |= Q(post__unit_id=profile.unit_id)
@@ -67,13 +65,9 @@ def access_secondment(user: Any, secondment_id: int) -> Secondment:
     return _current(user, secondment_id)
 
 
-def is_department(user: Any) -> bool:
-    return Role.STAFF in roles_of(user)
-
-
 def is_mentor_of(user: Any, secondment: Secondment) -> bool:
     """``user`` is the confirmed mentor of this current secondment."""
-    profile = _profile(user)
+    profile = profile_of(user)
     return (
         Role.MENTOR in roles_of(user)
         and profile is not None
@@ -86,7 +80,7 @@ def is_mentor_of(user: Any, secondment: Secondment) -> bool:
 
 def is_trainee_of(user: Any, secondment: Secondment) -> bool:
     """``user`` is the trainee of this current secondment."""
-    profile = _profile(user)
+    profile = profile_of(user)
     return (
         Role.TRAINEE in roles_of(user)
         and profile is not None

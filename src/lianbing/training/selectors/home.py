@@ -19,8 +19,8 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lianbing.accounts.models import Profile, Role
-from lianbing.accounts.roles import roles_of
+from lianbing.accounts.models import Role
+from lianbing.accounts.roles import profile_of, roles_of
 
 from .. import clock, status
 from ..access import visible_secondments
@@ -105,13 +105,6 @@ def _detail_url(secondment_id: int) -> str:
 
 def _plan_url(secondment_id: int) -> str:
     return reverse("training:plan_current", args=[secondment_id])
-
-
-def _profile(user: Any) -> Profile | None:
-    try:
-        return user.profile  # type: ignore[no-any-return]
-    except (Profile.DoesNotExist, AttributeError):
-        return None
 
 
 def _name(secondment: Secondment) -> str:
@@ -339,7 +332,7 @@ def due_for(user: Any, today: datetime.date | None = None) -> list[Due]:
     """
     day = today or clock.today()
     roles = roles_of(user)
-    profile = _profile(user)
+    profile = profile_of(user)
     current = visible_secondments(user).filter(superseded_at__isnull=True)
     dues: list[Due] = []
     if Role.STAFF in roles:
@@ -416,7 +409,7 @@ class Placement:
 
 def my_placements(user: Any) -> list[Placement]:
     """The current secondments of the trainee ``user`` (post, unit, mentor, period)."""
-    profile = _profile(user)
+    profile = profile_of(user)
     if Role.TRAINEE not in roles_of(user) or profile is None or not profile.cadre_id:
         return []
     secondments = (
