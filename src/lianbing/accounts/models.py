@@ -6,6 +6,7 @@ security administrator grants roles, the auditor only reads the audit trail.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -208,6 +209,55 @@ class AuditEvent(models.Model):
                 {name: getattr(self, name) for name in audit_chain.FIELDS}, self.prev_hash
             )
             super().save(*args, **kwargs)
+
+    @classmethod
+    def append_many(cls, events: Sequence[AuditEvent], *, using: str = "default") -> None:
+        """Chain and insert ``events`` in this order, in batches: one lock and one look-up.
+
+        What :meth:`save` does for one row, for many (an import of thousands of
+        rows): the chain is computed in memory from the last row's hash, and
+        each batch is one INSERT whose ids follow the order given.
+        """
+        from . import audit_chain
+
+        if not events:
+            return
+        with transaction.atomic(using=using):
+            audit_chain.lock(connections[using])
+            last = (
+                cls.objects.using(using).order_by("-id").values_list("row_hash", flat=True).first()
+            )
+            previous = last or audit_chain.GENESIS
+            for event in events:
+                if not event._state.adding:
+                    raise AuditTrailImmutableError
+                event.prev_hash = previous
+                event.row_hash = audit_chain.row_hash(
+                    {name: getattr(event, name) for name in audit_chain.FIELDS}, previous
+                )
+                previous = event.row_hash
+            # The queryset refuses bulk inserts (they would skip the chain); this one is
+            # chained. One executemany of plain values: the ORM's per-value preparation
+            # costs more than the hashing for the tens of thousands of rows of an import.
+            connection = connections[using]
+            fields = [f for f in cls._meta.concrete_fields if not f.primary_key]
+            sql = "INSERT INTO {} ({}) VALUES ({})".format(
+                connection.ops.quote_name(cls._meta.db_table),
+                ", ".join(connection.ops.quote_name(f.column) for f in fields),
+                ", ".join(["%s"] * len(fields)),
+            )
+            at = next(f for f in fields if f.name == "at")
+            rows = [
+                [
+                    at.get_db_prep_save(event.at, connection)
+                    if f is at
+                    else getattr(event, f.attname)
+                    for f in fields
+                ]
+                for event in events
+            ]
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, rows)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditTrailImmutableError
