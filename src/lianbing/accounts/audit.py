@@ -145,20 +145,20 @@ def record_many(
         "address": address,
         "path": _clip(path, 300),
     }
-    events = [
-        AuditEvent(
-            **who,
-            action=action,
-            result=AuditResult.SUCCESS,
-            object_type=_clip(obj._meta.label, 100),
-            object_id=_clip(obj.pk if obj.pk is not None else "", 64),
-            object_repr=_clip(obj, 200),
-            detail=_clip(detail_of(obj), 500) if detail_of is not None else "",
-        )
-        for obj in objects
-    ]
-    AuditEvent.append_many(events)
-    return len(events)
+    return AuditEvent.append_many(
+        [
+            {
+                **who,
+                "action": action,
+                "result": AuditResult.SUCCESS,
+                "object_type": _clip(obj._meta.label, 100),
+                "object_id": _clip(obj.pk if obj.pk is not None else "", 64),
+                "object_repr": _clip(obj, 200),
+                "detail": _clip(detail_of(obj), 500) if detail_of is not None else "",
+            }
+            for obj in objects
+        ]
+    )
 
 
 #: Attribute on a saved instance: the fields its update changed (set before the save).

@@ -126,7 +126,7 @@ def import_plan_write(
     def step(rows: int = 1) -> None:
         nonlocal done
         done += rows
-        progress(50 + 49 * done // total, _("已写入 %(n)d / %(m)d 条") % {"n": done, "m": total})
+        progress(50 + 49 * done // total, _("写入第 %(n)d / %(m)d 条") % {"n": done, "m": total})
 
     program = plan.program
     if plan.new_program is not None:
