@@ -251,12 +251,17 @@ def render(r: dict[str, Any]) -> str:
         f"Target: each import under {TARGET_SECONDS:.0f} s — slowest here {worst:.1f} s "
         f"({'met' if worst < TARGET_SECONDS else 'NOT met'}).",
         "",
-        "Before the bulk writes and the python-calamine reader (same workbooks, SQLite, "
-        "`lianbing import`, load average 5–9 from other work): 2,000 posts 111 s; "
-        "10,000 cadres see docs/decisions/0009-workbook-reader.md. Where the time went then: "
-        "openpyxl's read-only reader (11–16 s for the cadre sheet alone), per-row service "
-        "calls with `full_clean()` (each one querying for uniqueness and each check "
-        "constraint), and one chained audit insert per object, each looking up the last hash.",
+        "Before the bulk writes and the python-calamine reader (the same code path, SQLite, "
+        "`lianbing import`, measured on this machine under the same kind of load, 5–10): "
+        "2,000 posts 111 s; 200 posts 10.3 s and 1,000 cadres 30.7 s (about 30 ms a cadre); "
+        "10,000 cadres did not finish in 25 minutes (under cProfile) and were stopped. "
+        "Where the time went: openpyxl's read-only reader (11–16 s for the 10,000-row sheet "
+        "alone, python-calamine 1.1–1.3 s: docs/decisions/0009-workbook-reader.md), per-row "
+        "service calls whose `full_clean()` queried for uniqueness and for each check "
+        "constraint, per-row many-to-many writes, one `set` per post for the 志愿岗位, and one "
+        "chained audit insert per object, each looking up the last hash. Now: one query per "
+        "look-up for the whole sheet, bulk inserts of 500 rows, and the audit lines (still one "
+        "per object) chained in memory and inserted with one `executemany`.",
     ]
     return "\n".join(lines)
 
@@ -268,15 +273,21 @@ def main() -> int:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-doc", action="store_true")
     parser.add_argument("--page-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--from-json", type=Path, help="write the section from a saved report instead of measuring"
+    )
     args = parser.parse_args()
     if args.page_child is not None:
         print(json.dumps(page_child(args.page_child)))
         return 0
-    postgres = not args.no_postgres and _postgres_answers()
-    if not args.no_postgres and not postgres:
-        print("PostgreSQL does not answer: SQLite only", file=sys.stderr)
-    report = run(args.cadres, args.posts, postgres)
-    print(json.dumps(report, ensure_ascii=False, indent=1))
+    if args.from_json is not None:
+        report = json.loads(args.from_json.read_text(encoding="utf-8"))
+    else:
+        postgres = not args.no_postgres and _postgres_answers()
+        if not args.no_postgres and not postgres:
+            print("PostgreSQL does not answer: SQLite only", file=sys.stderr)
+        report = run(args.cadres, args.posts, postgres)
+        print(json.dumps(report, ensure_ascii=False, indent=1))
     text = render(report)
     print(text)
     if not args.no_doc:
