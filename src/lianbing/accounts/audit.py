@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -116,6 +116,48 @@ def record(
         address=client_ip(request) if request is not None else None,
         path=_clip(path, 300),
         detail=_clip(detail, 500),
+    )
+
+
+def record_many(
+    *, action: str, objects: Iterable[models.Model], detail_of: Callable[[Any], str] | None = None
+) -> int:
+    """One event per object, as the signals would write them, chained in one bulk insert.
+
+    For writes made with ``bulk_create``/``bulk_update`` (which send no signals):
+    an import of 10,000 cadres keeps a line per cadre created or changed
+    without 10,000 chained inserts. ``detail_of`` gives each object's detail.
+    Returns how many events were written.
+    """
+    request = _current_request.get()
+    user: Any = None
+    path, address = "", None
+    if isinstance(request, _Actor):
+        user, path = request.user, request.path
+    elif request is not None:
+        user, path = getattr(request, "user", None), request.get_full_path()
+        address = client_ip(request)
+    authenticated = bool(getattr(user, "is_authenticated", False))
+    who = {
+        "user_id": user.pk if authenticated else None,
+        "username": _clip(user.get_username(), 150) if authenticated else "",
+        "role": (role_of(user) or "") if authenticated else "",
+        "address": address,
+        "path": _clip(path, 300),
+    }
+    return AuditEvent.append_many(
+        [
+            {
+                **who,
+                "action": action,
+                "result": AuditResult.SUCCESS,
+                "object_type": _clip(obj._meta.label, 100),
+                "object_id": _clip(obj.pk if obj.pk is not None else "", 64),
+                "object_repr": _clip(obj, 200),
+                "detail": _clip(detail_of(obj), 500) if detail_of is not None else "",
+            }
+            for obj in objects
+        ]
     )
 
 

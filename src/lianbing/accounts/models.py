@@ -6,6 +6,7 @@ security administrator grants roles, the auditor only reads the audit trail.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -208,6 +209,47 @@ class AuditEvent(models.Model):
                 {name: getattr(self, name) for name in audit_chain.FIELDS}, self.prev_hash
             )
             super().save(*args, **kwargs)
+
+    @classmethod
+    def append_many(cls, events: Sequence[Mapping[str, Any]], *, using: str = "default") -> int:
+        """Chain and insert one row per mapping of field values, in this order: one lock, one look-up.
+
+        What :meth:`save` does for one row, for many (an import writes tens of
+        thousands): the chain is computed in memory from the last row's hash,
+        then one ``executemany`` inserts the rows in that order, so their ids
+        follow the chain. Plain values, not model instances: building and
+        preparing instances cost more than the hashing. ``at`` defaults to
+        now, every other field missing to blank. Returns the rows written.
+        """
+        from . import audit_chain
+
+        if not events:
+            return 0
+        connection = connections[using]
+        fields = [f for f in cls._meta.concrete_fields if not f.primary_key]
+        at = next(f for f in fields if f.name == "at")
+        blank = {f.attname: f.get_default() for f in fields}  # ``at``: now, once for all
+        with transaction.atomic(using=using):
+            audit_chain.lock(connection)
+            last = (
+                cls.objects.using(using).order_by("-id").values_list("row_hash", flat=True).first()
+            )
+            previous = last or audit_chain.GENESIS
+            rows = []
+            for given in events:
+                values = {**blank, **given, "prev_hash": previous}
+                values["row_hash"] = previous = audit_chain.row_hash(values, previous)
+                values["at"] = at.get_db_prep_save(values["at"], connection)
+                rows.append([values[f.attname] for f in fields])
+            # The queryset refuses bulk inserts (they would skip the chain); this one is chained.
+            sql = "INSERT INTO {} ({}) VALUES ({})".format(
+                connection.ops.quote_name(cls._meta.db_table),
+                ", ".join(connection.ops.quote_name(f.column) for f in fields),
+                ", ".join(["%s"] * len(fields)),
+            )
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, rows)
+        return len(rows)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditTrailImmutableError

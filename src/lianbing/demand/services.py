@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from django.db import transaction
@@ -77,4 +77,71 @@ def post_save(
     """
     return versioning.versioned_save(
         instance=post, version=version, token=token, values_of=values_of
+    )
+
+
+#: Rows a bulk write sends in one INSERT (below SQLite's variable limit at every width).
+BULK_BATCH = 500
+
+
+@transaction.atomic
+def posts_create_many(
+    *, program: Program, rows: Sequence[tuple[PostProfile, Unit, Mentor | None]]
+) -> tuple[list[Post], list[PostCoreAbility]]:
+    """:func:`post_create` for many posts at once: a few INSERTs per batch, not per row.
+
+    The caller has already checked each profile's values with the model's
+    ``full_clean`` (the import's check does, listing every bad cell before
+    anything is written). Bulk inserts send no signals: the caller records the
+    audit lines of the returned posts and core abilities.
+    """
+    posts = [
+        Post(
+            **post_field_values(profile),
+            program=program,
+            unit=unit,
+            category=taxonomy.category(profile.category).code,
+            mentor=mentor,
+        )
+        for profile, unit, mentor in rows
+    ]
+    Post.objects.bulk_create(posts, batch_size=BULK_BATCH)
+    cores = [
+        PostCoreAbility(
+            post=post,
+            ability=taxonomy.ability(ability_key).code,
+            weight=Decimal(str(round(weight, 1))),
+        )
+        for post, (profile, _u, _m) in zip(posts, rows, strict=True)
+        for ability_key, weight in profile.core_abilities
+    ]
+    PostCoreAbility.objects.bulk_create(cores, batch_size=BULK_BATCH)
+    return posts, cores
+
+
+@transaction.atomic
+def program_set_preferences(
+    *, program: Program, cadres: Iterable[Cadre], wanted: Mapping[str, set[int]]
+) -> None:
+    """The 志愿岗位 of ``cadres`` in this program become exactly ``wanted`` (post code -> cadre ids).
+
+    Other cadres' preferences are left alone; one DELETE per batch of cadres
+    and bulk INSERTs, rather than one ``set`` per post.
+    """
+    through = Post.preferred_by.through
+    ids = [c.pk for c in cadres]
+    for start in range(0, len(ids), BULK_BATCH):
+        through.objects.filter(
+            post__program=program, cadre_id__in=ids[start : start + BULK_BATCH]
+        ).delete()
+    post_ids = dict(
+        Post.objects.filter(program=program, code__in=list(wanted)).values_list("code", "pk")
+    )
+    through.objects.bulk_create(
+        [
+            through(post_id=post_ids[code], cadre_id=cadre_id)
+            for code, cadre_ids in wanted.items()
+            for cadre_id in sorted(cadre_ids)
+        ],
+        batch_size=BULK_BATCH,
     )

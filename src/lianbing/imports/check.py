@@ -114,11 +114,16 @@ def import_plan(
     mentor_rows = list(zip(mentors.rows, mentors.row_numbers, strict=True)) if mentors else []
     total = max(1, len(cadre_rows) + len(post_rows) + len(mentor_rows))
     done = 0
+    shown = -1
 
     def step() -> None:
-        nonlocal done
+        nonlocal done, shown
         done += 1
-        progress(20 + 30 * done // total, _("核对第 %(n)d / %(m)d 条") % {"n": done, "m": total})
+        # Reported once a percent, not once a row: 10,000 rows would print 10,000 lines.
+        percent = 20 + 30 * done // total
+        if percent != shown:
+            shown = percent
+            progress(percent, _("核对第 %(n)d / %(m)d 条") % {"n": done, "m": total})
 
     units, new_units = _plan_units(cadre_rows, post_rows, mentor_rows, problems)
     existing_mentors = _check_mentors(mentor_rows, units, new_units, problems, step)

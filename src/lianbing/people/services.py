@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from django.db import transaction
+from django.utils import timezone
 
 from lianbing.engine import taxonomy
 from lianbing.engine.mentor_profiles import CAPACITY_DEFAULT
@@ -206,4 +207,120 @@ def cadre_save(
     """
     return versioning.versioned_save(
         instance=cadre, version=version, token=token, values_of=values_of
+    )
+
+
+#: Rows a bulk write sends in one INSERT/UPDATE (below SQLite's variable limit at every width).
+BULK_BATCH: Final = 500
+
+
+@transaction.atomic
+def cadres_create_many(
+    *,
+    rows: Sequence[tuple[CadreProfile, str, bool]],
+    units: Mapping[str, Unit],
+    assessed_on: datetime.date,
+    source: str = AssessmentSource.IMPORT,
+) -> tuple[list[Cadre], list[AbilityAssessment]]:
+    """:func:`cadre_create` for many cadres at once: a few INSERTs per batch, not per row.
+
+    ``rows`` are (profile, category code, derived) whose values the caller has
+    already checked with the model's ``full_clean`` (the import's check does,
+    reporting every bad cell before anything is written); ``units`` holds every
+    unit the profiles name. Bulk inserts send no signals: the caller records the
+    audit lines of the returned cadres and assessments.
+    """
+    cadres = [
+        Cadre(
+            **cadre_field_values(profile),
+            origin_unit=units[profile.origin_unit],
+            category=taxonomy.category(category).code,
+            category_derived=derived,
+        )
+        for profile, category, derived in rows
+    ]
+    Cadre.objects.bulk_create(cadres, batch_size=BULK_BATCH)
+    avoided = Cadre.avoided_units.through
+    Cadre.avoided_units.through.objects.bulk_create(
+        [
+            avoided(cadre_id=cadre.pk, unit_id=unit_id)
+            for cadre, (profile, _c, _d) in zip(cadres, rows, strict=True)
+            for unit_id in sorted({units[n].pk for n in profile.avoided_units})
+        ],
+        batch_size=BULK_BATCH,
+    )
+    assessments = ability_assessments_create_many(
+        scores={
+            cadre: profile.abilities for cadre, (profile, _c, _d) in zip(cadres, rows, strict=True)
+        },
+        assessed_on=assessed_on,
+        source=source,
+    )
+    return cadres, assessments
+
+
+@transaction.atomic
+def ability_assessments_create_many(
+    *,
+    scores: Mapping[Cadre, Sequence[float]],
+    assessed_on: datetime.date,
+    source: str = AssessmentSource.REVIEW,
+    note: str = "",
+) -> list[AbilityAssessment]:
+    """:func:`ability_assessment_create` for many cadres, in bulk; each scored 0–100 by its reader."""
+    assessments = []
+    for cadre, values in scores.items():
+        if len(values) != len(taxonomy.ABILITY_CODES):
+            raise ValueError(
+                f"能力评分应为 {len(taxonomy.ABILITY_CODES)} 项，实际为 {len(values)} 项。"
+            )
+        assessments.append(
+            AbilityAssessment(
+                cadre=cadre,
+                source=source,
+                assessed_on=assessed_on,
+                note=note,
+                **{
+                    code: round(float(s))
+                    for code, s in zip(taxonomy.ABILITY_CODES, values, strict=True)
+                },
+            )
+        )
+    AbilityAssessment.objects.bulk_create(assessments, batch_size=BULK_BATCH)
+    return assessments
+
+
+@transaction.atomic
+def cadres_update_many(*, changes: Sequence[tuple[Cadre, Sequence[str]]]) -> None:
+    """Save the named fields of cadres changed in memory, in bulk (``full_clean`` on each first).
+
+    Uniqueness and the table's constraints are left to the database (the
+    code never changes here); a row it refuses rolls the caller's transaction back.
+    """
+    fields: set[str] = set()
+    now = timezone.now()
+    for cadre, names in changes:
+        cadre.full_clean(
+            exclude=["avoided_units"], validate_unique=False, validate_constraints=False
+        )
+        cadre.updated_at = now
+        fields.update(names)
+    if fields:
+        Cadre.objects.bulk_update(
+            [c for c, _n in changes], sorted(fields | {"updated_at"}), batch_size=BULK_BATCH
+        )
+
+
+@transaction.atomic
+def cadres_set_avoided_units(*, wanted: Mapping[Cadre, set[int]]) -> None:
+    """Make each cadre's 回避单位 exactly the given unit ids, in one DELETE and bulk INSERTs."""
+    if not wanted:
+        return
+    through = Cadre.avoided_units.through
+    ids = [c.pk for c in wanted]
+    for start in range(0, len(ids), BULK_BATCH):
+        through.objects.filter(cadre_id__in=ids[start : start + BULK_BATCH]).delete()
+    through.objects.bulk_create(
+        [through(cadre_id=c.pk, unit_id=u) for c, units in wanted.items() for u in sorted(units)],
+        batch_size=BULK_BATCH,
     )

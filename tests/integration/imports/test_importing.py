@@ -360,18 +360,20 @@ def test_an_import_of_both_sheets_opens_the_workbook_once(
         posts=[post_row(岗位编号="P1")],
     )
     opened: list[object] = []
-    real_load = reader.load_workbook
+    real_open = reader.CalamineWorkbook.from_path
 
-    def counting_load(*args: Any, **kwargs: Any) -> Any:
-        opened.append(args[0])
-        return real_load(*args, **kwargs)
+    class CountingWorkbook:
+        @staticmethod
+        def from_path(*args: Any, **kwargs: Any) -> Any:
+            opened.append(args[0])
+            return real_open(*args, **kwargs)
 
-    monkeypatch.setattr(reader, "load_workbook", counting_load)
+    monkeypatch.setattr(reader, "CalamineWorkbook", CountingWorkbook)
 
     result = import_workbook(path=path, today=TODAY)
 
     assert (result.cadres_created, result.posts_created) == (1, 1)
-    assert opened == [path]
+    assert opened == [str(path)]
 
 
 def test_a_rejected_job_keeps_every_problem_and_offers_them_as_a_workbook(
