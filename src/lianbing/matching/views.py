@@ -389,7 +389,11 @@ def compare(request: HttpRequest, run_id: int) -> HttpResponse:
         return redirect(run)
     other = access_match_run(request.user, other_id)
     comparison = selectors.run_compare(left=run, right=other)
-    return render(request, "matching/compare.html", {"run": run, "c": comparison})
+    # Two province-scale runs may differ for thousands of cadres: the moves a page at a time.
+    moved = Paginator(comparison.moved, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "matching/compare.html", {"run": run, "c": comparison, "page_obj": moved}
+    )
 
 
 @require_roles(Role.STAFF)

@@ -225,3 +225,20 @@ def test_the_run_list_is_paginated_and_counts_each_runs_cadres_and_posts(
     # The newest first: 6 cadres and 4 posts, then 4 and 2; the oldest (5 and 3) on page two.
     figures = re.findall(r'<td class="text-end">(\d+)</td>', first + second)
     assert figures == ["6", "4", "4", "2", "5", "3"]
+
+
+@pytest.mark.usefixtures("two_a_page")
+def test_the_comparison_lists_the_moved_cadres_a_page_at_a_time_keeping_the_other_run(
+    staff: Client, run: MatchRun
+) -> None:
+    # Another pool altogether: each run's three placed cadres are placed in one run only.
+    other = factories.match_run(run.created_by)
+    url = reverse("matching:compare", args=[run.pk])
+
+    first = staff.get(url, {"other": other.pk}).content.decode()
+    last = staff.get(url, {"other": other.pk, "page": 3}).content.decode()
+
+    assert len(re.findall(r"<tr><td>[^<]+（MC\d+）</td>", first)) == 2
+    assert "第 1 / 3 页" in first
+    assert f"?other={other.pk}&amp;page=2" in first
+    assert len(re.findall(r"<tr><td>[^<]+（MC\d+）</td>", last)) == 2
