@@ -172,12 +172,7 @@ def match_run_detail(*, run: MatchRun, secondment_page: str | int | None = None)
         decisions=decisions,
         pending=sum(1 for d in decisions if d.is_pending),
         exports=list(run.exports.select_related("created_by")[:5]),
-        secondments=Paginator(
-            Secondment.objects.filter(source_run=run)
-            .select_related("cadre", "post__unit", "mentor")
-            .order_by("program", "post", "cadre", "pk"),
-            PAGE_SIZE,
-        ).get_page(secondment_page),
+        secondments=run_secondments(run=run, page_number=secondment_page),
         superseding=list(run.superseding_runs.all()),
         reoptimisations=list(run.reoptimisations.select_related("requested_by")),
         n_cadres=run.cadres.count(),
@@ -185,6 +180,16 @@ def match_run_detail(*, run: MatchRun, secondment_page: str | int | None = None)
         seats=counts["seats"] or 0,
         analysis=run_analysis(run=run),
     )
+
+
+def run_secondments(*, run: MatchRun, page_number: str | int | None = None) -> Page[Secondment]:
+    """A page of the secondments the run's finalising created, with their count: two queries."""
+    secondments = (
+        Secondment.objects.filter(source_run=run)
+        .select_related("cadre", "post__unit", "mentor")
+        .order_by("program", "post", "cadre", "pk")
+    )
+    return Paginator(secondments, PAGE_SIZE).get_page(page_number)
 
 
 def match_run_status(*, run_id: int) -> MatchRun:

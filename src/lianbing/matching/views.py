@@ -75,10 +75,15 @@ def run_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = access_match_run(request.user, run_id)
-    detail = selectors.match_run_detail(run=run, secondment_page=request.GET.get("page"))
     if _is_htmx(request):
         # The secondments' page links swap only their list.
-        return render(request, "matching/run_detail.html#secondments", {"d": detail, "run": run})
+        page = selectors.run_secondments(run=run, page_number=request.GET.get("page"))
+        return render(
+            request,
+            "matching/run_detail.html#secondments",
+            {"d": {"secondments": page}, "run": run},
+        )
+    detail = selectors.match_run_detail(run=run, secondment_page=request.GET.get("page"))
     return render(
         request,
         "matching/run_detail.html",
