@@ -145,7 +145,7 @@ def section(result: dict[str, Any], repeat: int) -> str:
         "interval; the demo's worker polls every 0.2 s, see the click-to-result table below).",
         "- The query count does not depend on the number of posts; "
         "`tests/functional/matching` asserts it against a three-post program. "
-        "The province-scale run's pages: see the next section.",
+        "The province-scale run's pages: see *A province-scale run's pages* below.",
         "",
         "Re-run with `.venv/bin/python bench/balance_table_page.py`; it rewrites this section only.",
     ]
