@@ -55,7 +55,19 @@ def test_run_review_reoptimise_finalise_and_export(
     page.get_by_role("link", name="打开干部选配平衡表").click()
     page.wait_for_url("**/balance/")
     page.wait_for_load_state()  # the click returns once the page starts to arrive
-    expect(page.locator("tr[data-post]")).to_have_count(100)
+    expect(page.locator("tr[data-post]")).to_have_count(50)
+    expect(page.get_by_test_id("balance-count")).to_contain_text("共 100 个岗位，第 1 / 2 页")
+    # A search narrows the posts in place; clearing it brings the first page back.
+    search = page.get_by_label("搜索岗位、单位或干部姓名")
+    first_post = page.locator("tr[data-post]").first.get_attribute("data-post")
+    search.fill(first_post or "")
+    expect(page.locator("tr[data-post]")).to_have_count(1)
+    search.fill("")
+    expect(page.locator("tr[data-post]")).to_have_count(50)
+    # The decisions are made on the second page of posts, which the reloads keep.
+    page.get_by_test_id("balance-pages").get_by_role("link", name="下一页").click()
+    expect(page.get_by_test_id("balance-count")).to_contain_text("第 2 / 2 页")
+    expect(page.locator("tr[data-post]")).to_have_count(50)
 
     # Pin a second-ranked candidate to the post where they are listed.
     row = (
@@ -104,6 +116,8 @@ def test_run_review_reoptimise_finalise_and_export(
     assert f"（{forbid_cadre}）" in moves.inner_text()
     page.get_by_test_id("pair-panel-reset").wait_for()  # the panel no longer shows the old pair
     page.get_by_text("待纳入优化的研判决定：0 项").wait_for()
+    expect(page.get_by_test_id("balance-count")).to_contain_text("第 2 / 2 页")
+    expect(page.locator(f"tr[data-post='{pin_post}']")).to_have_count(1)
 
     page.get_by_role("link", name="概况").click()
     page.get_by_label("我已核对配置方案").check()
@@ -112,8 +126,13 @@ def test_run_review_reoptimise_finalise_and_export(
     page.wait_for_load_state()
     # The demo's earlier program has its own secondments; count this program's.
     placed = Secondment.objects.filter(program=current_program())
-    expect(page.get_by_test_id("secondments").locator("tbody tr")).to_have_count(placed.count())
     assert placed.count() >= 100
+    # The run page lists them fifty at a time; the next page swaps in place.
+    expect(page.get_by_test_id("secondments").locator("tbody tr")).to_have_count(50)
+    page.get_by_test_id("secondment-pages").get_by_role("link", name="下一页").click()
+    expect(page.get_by_test_id("secondment-count")).to_contain_text(
+        f"共 {placed.count()} 人，第 2 / "
+    )
 
     page.get_by_role("button", name="导出 Excel（平衡表与配置方案）").click()
     with page.expect_download() as download:

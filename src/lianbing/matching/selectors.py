@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from lianbing.background.models import ACTIVE
@@ -26,15 +29,32 @@ from .models import (
     RunPlacement,
 )
 
+#: Rows a page of a run's lists shows: runs, secondments, posts of the balance table.
+PAGE_SIZE = 50
+
+
+def _count_of(rows: QuerySet[Any], run_field: str) -> Coalesce:
+    """A correlated count of one run's rows.
+
+    Counting the run's cadres, posts and decisions in one join would multiply
+    them: 10,000 cadres x 2,000 posts is twenty million rows for a single run.
+    """
+    counted = (
+        rows.filter(**{run_field: OuterRef("pk")})
+        .order_by()
+        .values(run_field)
+        .annotate(n=Count("*"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
 
 def match_run_list(*, program_id: int | None = None) -> QuerySet[MatchRun]:
     """Runs, newest first, with their numbers of cadres, posts and decisions in force."""
     qs = MatchRun.objects.select_related("program", "created_by", "supersedes").annotate(
-        n_cadres=Count("cadres", distinct=True),
-        n_posts=Count("posts", distinct=True),
-        n_decisions=Count(
-            "decisions", filter=Q(decisions__withdrawn_at__isnull=True), distinct=True
-        ),
+        n_cadres=_count_of(MatchRun.cadres.through.objects.all(), "matchrun_id"),
+        n_posts=_count_of(MatchRun.posts.through.objects.all(), "matchrun_id"),
+        n_decisions=_count_of(Decision.objects.filter(withdrawn_at__isnull=True), "run_id"),
     )
     if program_id:
         qs = qs.filter(program_id=program_id)
@@ -51,7 +71,8 @@ class RunDetail:
     decisions: list[Decision]
     pending: int
     exports: list[MatchExport]
-    secondments: list[Secondment]
+    #: A page of the secondments the run's finalising created (练兵安排); the count is the page's.
+    secondments: Page[Secondment]
     superseding: list[MatchRun]
     reoptimisations: list[Reoptimisation]
     n_cadres: int
@@ -135,8 +156,11 @@ def _decision_log(run: MatchRun) -> list[Decision]:
     return list(run.decisions.select_related("cadre", "post__unit", "created_by", "withdrawn_by"))
 
 
-def match_run_detail(*, run: MatchRun) -> RunDetail:
+def match_run_detail(*, run: MatchRun, secondment_page: str | int | None = None) -> RunDetail:
     """A run with its decisions, re-optimisations, exports, secondments and superseding runs.
+
+    The secondments come a page at a time (:data:`PAGE_SIZE`): a province's run
+    places two thousand cadres, and the page's queries stay the same for any.
 
     ``pending`` counts what the next re-optimisation has to take in: decisions
     not yet used and withdrawals of used ones (:attr:`Decision.is_pending`).
@@ -148,11 +172,7 @@ def match_run_detail(*, run: MatchRun) -> RunDetail:
         decisions=decisions,
         pending=sum(1 for d in decisions if d.is_pending),
         exports=list(run.exports.select_related("created_by")[:5]),
-        secondments=list(
-            Secondment.objects.filter(source_run=run).select_related(
-                "cadre", "post__unit", "mentor"
-            )
-        ),
+        secondments=run_secondments(run=run, page_number=secondment_page),
         superseding=list(run.superseding_runs.all()),
         reoptimisations=list(run.reoptimisations.select_related("requested_by")),
         n_cadres=run.cadres.count(),
@@ -160,6 +180,16 @@ def match_run_detail(*, run: MatchRun) -> RunDetail:
         seats=counts["seats"] or 0,
         analysis=run_analysis(run=run),
     )
+
+
+def run_secondments(*, run: MatchRun, page_number: str | int | None = None) -> Page[Secondment]:
+    """A page of the secondments the run's finalising created, with their count: two queries."""
+    secondments = (
+        Secondment.objects.filter(source_run=run)
+        .select_related("cadre", "post__unit", "mentor")
+        .order_by("program", "post", "cadre", "pk")
+    )
+    return Paginator(secondments, PAGE_SIZE).get_page(page_number)
 
 
 def match_run_status(*, run_id: int) -> MatchRun:
@@ -265,29 +295,79 @@ class BalanceTable:
     forbids: set[tuple[int, int]]
     excluded: set[int]
     reoptimisation: Reoptimisation | None
+    #: The search text the posts were filtered by (post, host unit or candidate's name).
+    search: str = ""
+    #: The page of posts the rows are; None when the table is whole (print).
+    page: Page[Post] | None = None
 
     @property
     def target(self) -> int:
         return self.run.per_post
 
+    @property
+    def filter_query(self) -> str:
+        """The filters as a query string ending in "&", for the page links to keep them."""
+        kept = {"unit": self.unit_id or "", "category": self.category, "q": self.search}
+        query = urlencode({name: value for name, value in kept.items() if value})
+        return f"{query}&" if query else ""
 
-def balance_table(*, run: MatchRun, unit_id: int | None = None, category: str = "") -> BalanceTable:
-    """The run's balance table (干部选配平衡表): a row per post, candidates best first.
+    @property
+    def total_posts(self) -> int:
+        """Posts matching the filters, on every page."""
+        return self.page.paginator.count if self.page is not None else len(self.rows)
 
-    Filters by host unit and category. Six queries whatever the number of
-    posts: posts, candidates, host units, decisions, the re-optimisation under
-    way (if any), and nothing per row.
-    """
-    posts = run.posts.select_related("unit").order_by("unit__kind", "unit__name", "code")
-    candidates = RunCandidate.objects.filter(run=run).select_related("cadre__origin_unit")
+
+def _balance_posts(
+    run: MatchRun, *, unit_id: int | None, category: str, search: str
+) -> QuerySet[Post]:
+    posts = run.posts.select_related("unit").order_by("unit__kind", "unit__name", "code", "pk")
     if unit_id:
         posts = posts.filter(unit_id=unit_id)
-        candidates = candidates.filter(post__unit_id=unit_id)
     if category in taxonomy.CATEGORY_CODES:
         posts = posts.filter(category=category)
-        candidates = candidates.filter(post__category=category)
-    rows = {post.pk: BalanceRow(post) for post in posts}
-    for candidate in candidates.order_by("post_id", "rank"):
+    if search:
+        # A cadre's name finds the posts they are a candidate for, in the same query.
+        listed = RunCandidate.objects.filter(run=run, cadre__name__icontains=search).values(
+            "post_id"
+        )
+        posts = posts.filter(
+            Q(name__icontains=search)
+            | Q(code__icontains=search)
+            | Q(unit__name__icontains=search)
+            | Q(pk__in=listed)
+        )
+    return posts
+
+
+def balance_table(
+    *,
+    run: MatchRun,
+    unit_id: int | None = None,
+    category: str = "",
+    search: str = "",
+    page_number: str | int | None = None,
+    whole: bool = False,
+) -> BalanceTable:
+    """The run's balance table (干部选配平衡表): a row per post, candidates best first.
+
+    Filters by host unit, category and a search text, and shows a page of
+    :data:`PAGE_SIZE` posts unless ``whole`` (the printed table). Seven queries
+    whatever the number of posts: the count of posts, the page of posts, their
+    candidates, host units, decisions, the re-optimisation under way (if any),
+    and nothing per row.
+    """
+    search = search.strip()
+    posts = _balance_posts(run, unit_id=unit_id, category=category, search=search)
+    page: Page[Post] | None = None
+    if whole:
+        shown = list(posts)
+        candidates = RunCandidate.objects.filter(run=run, post__in=posts)
+    else:
+        page = Paginator(posts, PAGE_SIZE).get_page(page_number)
+        shown = list(page.object_list)
+        candidates = RunCandidate.objects.filter(run=run, post_id__in=[p.pk for p in shown])
+    rows = {post.pk: BalanceRow(post) for post in shown}
+    for candidate in candidates.select_related("cadre__origin_unit").order_by("post_id", "rank"):
         row = rows.get(candidate.post_id)
         if row is not None:
             row.candidates.append(CandidateCell.of(candidate))
@@ -319,6 +399,8 @@ def balance_table(*, run: MatchRun, unit_id: int | None = None, category: str = 
         forbids={(d.cadre_id, d.post_id or 0) for d in active if d.kind == DecisionKind.FORBID},
         excluded={d.cadre_id for d in active if d.kind == DecisionKind.EXCLUDE},
         reoptimisation=run.reoptimisations.filter(status__in=ACTIVE).first(),
+        search=search,
+        page=page,
     )
 
 
@@ -389,7 +471,7 @@ class RunPrint:
 def run_print(*, run: MatchRun) -> RunPrint:
     """Everything the department's meeting prints: balance table, placement, decisions."""
     return RunPrint(
-        table=balance_table(run=run),
+        table=balance_table(run=run, whole=True),
         placements=_placements(run),
         decisions=_decision_log(run),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,10 +38,11 @@ def run_list(request: HttpRequest) -> HttpResponse:
     access_matching(request.user)
     program_id = id_param(request, "program", post_too=True)
     runs = selectors.match_run_list(program_id=program_id)
+    page = Paginator(runs, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "matching/run_list.html",
-        {"runs": runs, "programs": selectors.program_choices(), "program_id": program_id},
+        {"page_obj": page, "programs": selectors.program_choices(), "program_id": program_id},
     )
 
 
@@ -73,7 +75,15 @@ def run_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = access_match_run(request.user, run_id)
-    detail = selectors.match_run_detail(run=run)
+    if _is_htmx(request):
+        # The secondments' page links swap only their list.
+        page = selectors.run_secondments(run=run, page_number=request.GET.get("page"))
+        return render(
+            request,
+            "matching/run_detail.html#secondments",
+            {"d": {"secondments": page}, "run": run},
+        )
+    detail = selectors.match_run_detail(run=run, secondment_page=request.GET.get("page"))
     return render(
         request,
         "matching/run_detail.html",
@@ -111,9 +121,16 @@ def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
 
 def _balance_context(request: HttpRequest, run_id: int) -> dict[str, object]:
     run = access_match_run(request.user, run_id)
-    category = request.GET.get("category", "") or request.POST.get("category", "")
+
+    def value(name: str) -> str:
+        return request.GET.get(name, "") or request.POST.get(name, "")
+
     table = selectors.balance_table(
-        run=run, unit_id=id_param(request, "unit", post_too=True), category=category
+        run=run,
+        unit_id=id_param(request, "unit", post_too=True),
+        category=value("category"),
+        search=value("q")[:100],
+        page_number=value("page") or None,
     )
     # One reverse() for the page; the pair links append the cadre and post ids.
     pair_base = reverse("matching:pair", args=[run.pk, 0, 0]).removesuffix("0/0/")
@@ -377,7 +394,11 @@ def compare(request: HttpRequest, run_id: int) -> HttpResponse:
         return redirect(run)
     other = access_match_run(request.user, other_id)
     comparison = selectors.run_compare(left=run, right=other)
-    return render(request, "matching/compare.html", {"run": run, "c": comparison})
+    # Two province-scale runs may differ for thousands of cadres: the moves a page at a time.
+    moved = Paginator(comparison.moved, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "matching/compare.html", {"run": run, "c": comparison, "page_obj": moved}
+    )
 
 
 @require_roles(Role.STAFF)

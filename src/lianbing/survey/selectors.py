@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -54,7 +55,8 @@ def program_choices() -> QuerySet[Program]:
 @dataclass(frozen=True)
 class RoundPage:
     survey_round: SurveyRound
-    demands: list[Demand]
+    #: A page of the filtered demands (:data:`DEMAND_PAGE_SIZE`); its paginator counts them all.
+    demands: Page[Demand]
     status_counts: dict[str, int]
     units: list[Unit]
 
@@ -63,10 +65,19 @@ class RoundPage:
         return [(s.value, str(s.label), self.status_counts[s.value]) for s in DemandStatus]
 
 
+#: Demands a page of a round lists; a province's round gathers thousands.
+DEMAND_PAGE_SIZE = 50
+
+
 def round_page(
-    *, actor: Actor, survey_round: SurveyRound, status: str = "", unit_id: int | None = None
+    *,
+    actor: Actor,
+    survey_round: SurveyRound,
+    status: str = "",
+    unit_id: int | None = None,
+    page_number: str | int | None = None,
 ) -> RoundPage:
-    """A round's demands the actor may see, filtered by status and unit."""
+    """A page of the round's demands the actor may see, filtered by status and unit."""
     base = visible_demands(actor).filter(survey_round=survey_round)
     counts = {row["status"]: row["n"] for row in base.values("status").annotate(n=Count("id"))}
     qs = base.select_related("unit", "post").prefetch_related("abilities")
@@ -79,7 +90,9 @@ def round_page(
         units = []
     return RoundPage(
         survey_round=survey_round,
-        demands=list(qs.order_by("unit__name", "-priority", "id")),
+        demands=Paginator(qs.order_by("unit__name", "-priority", "id"), DEMAND_PAGE_SIZE).get_page(
+            page_number
+        ),
         status_counts={s.value: counts.get(s.value, 0) for s in DemandStatus},
         units=units,
     )

@@ -73,7 +73,11 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     status = request.GET.get("status", "")
     unit_id = id_param(request, "unit")
     page = selectors.round_page(
-        actor=actor, survey_round=survey_round, status=status, unit_id=unit_id
+        actor=actor,
+        survey_round=survey_round,
+        status=status,
+        unit_id=unit_id,
+        page_number=request.GET.get("page"),
     )
     template = "survey/round_detail.html"
     if getattr(request, "htmx", False):
