@@ -13,7 +13,6 @@ seventeen), so the workers compute them once, right after the solve
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -94,26 +93,19 @@ def run_analysis(
         return {}
     post_of = result.assignment.post_of
     stable = result.params.objective == "stable"
-    with ThreadPoolExecutor(max_workers=1) as beside:
-        # The sensitivity's re-solves and the blocking pairs' costs read the
-        # same matrices and write nothing shared; numpy lets go of the GIL in
-        # their heavy parts, so on two cores they overlap (at 10,000 x 2,000
-        # they are most of a run's time).
-        sensitivity = beside.submit(lambda: result.sensitivity)
-        stable_post_of = (
-            post_of
-            if stable
-            else stability.stable_placement(m.total, result.seats, m.allowed, result.pinned)
-        )
-        count, pairs = _blocking_pairs(result, cadre_pks, post_pks)
-        changed = sensitivity.result()
+    stable_post_of = (
+        post_of
+        if stable
+        else stability.stable_placement(m.total, result.seats, m.allowed, result.pinned)
+    )
     optimum_total = (
         result.optimum_total if result.optimum_total is not None else result.assignment.total
     )
+    count, pairs = _blocking_pairs(result, cadre_pks, post_pks)
     return {
         "objective": result.params.objective,
         "effective_weights": result.effective_weights,
-        "sensitivity": changed,
+        "sensitivity": result.sensitivity,
         "placed": int(np.count_nonzero(post_of >= 0)),
         "blocking_count": count,
         "blocking_pairs": pairs,
