@@ -330,6 +330,14 @@ def _mib(n: int) -> str:
     return f"{n / 1024**2:,.0f} MiB"
 
 
+def _largest(steps: list[Step], total_cpu: float, what: str) -> str:
+    message, _wall, cpu = max(steps, key=lambda step: step[2])
+    return (
+        f"The largest step of the {what}, “{message}”, took {cpu:.1f} of its "
+        f"{total_cpu:.1f} worker CPU seconds ({cpu / total_cpu:.0%})."
+    )
+
+
 def report(n_cadres: int, n_posts: int, r: dict[str, Any]) -> str:
     import django
     import numpy
@@ -374,6 +382,8 @@ def report(n_cadres: int, n_posts: int, r: dict[str, Any]) -> str:
         "| step (progress message) | wall s | worker CPU s |",
         "|---|---:|---:|",
         *(f"| {m} | {wall:.1f} | {cpu:.1f} |" for m, wall, cpu in r["run_steps"]),
+        "",
+        _largest(r["run_steps"], r["run_cpu"], "run"),
         "",
         "The re-optimisation's steps:",
         "",
