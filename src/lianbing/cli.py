@@ -20,6 +20,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -254,11 +255,37 @@ def cmd_worker(args: argparse.Namespace) -> int:
     orphaned = jobs_fail_orphaned()
     if orphaned:
         print(f"已将 {orphaned} 个后台进程中断的任务标记为失败。", flush=True)
+    if args.orphan_check > 0:
+        threading.Thread(target=_fail_orphans_every, args=(args.orphan_check,), daemon=True).start()
     try:
         call_command("db_worker", interval=args.interval)
     except KeyboardInterrupt:
         return 0
     return 0
+
+
+def _fail_orphans_every(seconds: float) -> None:
+    """Fail, every ``seconds``, the jobs of a worker beside this one that died.
+
+    Without it such a job waits for a worker to start again, its page's poll or
+    a cancel (decision record 0005). Reads only, unless a job is to be failed:
+    on the embedded database, a write that finds an import's transaction open
+    gives up and is tried again next time.
+    """
+    from django.db import DatabaseError, connection
+
+    from lianbing.background.services import jobs_fail_orphaned
+
+    while True:
+        time.sleep(seconds)
+        try:
+            orphaned = jobs_fail_orphaned()
+        except DatabaseError:
+            orphaned = 0
+        finally:
+            connection.close()
+        if orphaned:
+            print(f"已将 {orphaned} 个后台进程中断的任务标记为失败。", flush=True)
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -421,6 +448,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="后台任务处理进程")
     worker.add_argument("--interval", type=float, default=1.0, help="轮询间隔秒数（默认 1）")
+    worker.add_argument(
+        "--orphan-check",
+        type=float,
+        default=30.0,
+        help="每隔多少秒检查一次其他后台进程是否中断、将其任务标记为失败（默认 30；0 为不检查）",
+    )
     worker.set_defaults(func=cmd_worker)
 
     template = sub.add_parser("template", help="生成空白导入模板")

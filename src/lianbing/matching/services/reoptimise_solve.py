@@ -87,6 +87,9 @@ def _reoptimised(run: MatchRun, progress: Callable[[str], None] | None = None) -
     decisions = list(run.decisions.all())
     # The mask leaves the withdrawn ones out.
     result, pins = _result_under_decisions(run, snap, decisions, progress)
+    if progress is not None:
+        # Its re-solves take most of a large run's time: the page says so.
+        progress(_("分析：权重的影响与互为首选却未配在一起的人岗"))
     before = snap.state["post_of"]
     after = [int(x) for x in result.assignment.post_of]
     moves = [
@@ -135,7 +138,7 @@ def _store_reoptimised(run: MatchRun, outcome: _Reoptimised) -> None:
 
 
 #: Progress shown after each step of the solve (the engine's messages, in order).
-_REOPTIMISE_PROGRESS = (30, 70)
+_REOPTIMISE_PROGRESS = (30, 60, 80)
 
 
 def match_reoptimise_execute(*, reoptimisation_id: int) -> str:
