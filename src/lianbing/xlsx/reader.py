@@ -100,7 +100,7 @@ def read_sheet(path: Path, spec: SheetSpec[P]) -> ReadResult[P]:
         return read_opened(workbook, spec, source=path.name)
 
 
-class Workbook:
+class OpenedBook:
     """A workbook opened for reading: its sheet names and each sheet's rows of values.
 
     An empty cell is None (calamine gives ""), so blank cells read as they
@@ -122,7 +122,7 @@ class Workbook:
 
 
 @contextmanager
-def open_workbook(path: Path) -> Iterator[Workbook]:
+def open_workbook(path: Path) -> Iterator[OpenedBook]:
     """The workbook at ``path``, opened read-only once the file passed the upload checks.
 
     Raises :class:`SpreadsheetError` when the file is missing, not an .xlsx
@@ -140,7 +140,7 @@ def open_workbook(path: Path) -> Iterator[Workbook]:
             [CellProblem(None, None, None, None, str(exc))], source=source
         ) from None
     try:
-        workbook = Workbook(CalamineWorkbook.from_path(str(path)))
+        workbook = OpenedBook(CalamineWorkbook.from_path(str(path)))
     except _UNREADABLE:
         problem = CellProblem(None, None, None, None, NOT_XLSX)
         raise SpreadsheetError([problem], source=source) from None
@@ -150,7 +150,7 @@ def open_workbook(path: Path) -> Iterator[Workbook]:
         workbook.close()
 
 
-def read_opened(workbook: Workbook, spec: SheetSpec[P], *, source: str) -> ReadResult[P]:
+def read_opened(workbook: OpenedBook, spec: SheetSpec[P], *, source: str) -> ReadResult[P]:
     """Read the sheet laid out as ``spec`` from a workbook :func:`open_workbook` opened.
 
     Raises :class:`SpreadsheetError` listing every problem of the sheet

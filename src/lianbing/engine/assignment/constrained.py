@@ -147,6 +147,8 @@ def solve_constrained(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(constraints.time_limit_s)
     solver.parameters.num_workers = 2
+    # Not CP-SAT's own SIGINT handler: it leaves Ctrl-C at the default after the solve.
+    solver.parameters.catch_sigint_signal = False
     status = solver.solve(model)
 
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -161,6 +163,7 @@ def solve_constrained(
         diag = cp_model.CpSolver()
         diag.parameters.max_time_in_seconds = float(constraints.time_limit_s)
         diag.parameters.num_workers = 1
+        diag.parameters.catch_sigint_signal = False
         diag_status = diag.solve(diag_model)
         names: list[str] = []
         if diag_status == cp_model.INFEASIBLE:

@@ -109,6 +109,9 @@ def solve_exact(
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
     solver.parameters.max_deterministic_time = max(0.1, time_limit)
     solver.parameters.num_workers = 1
+    # CP-SAT would otherwise take SIGINT and leave it at the default after the
+    # solve: Ctrl-C would then kill the process (e.g. `lianbing demo`) outright.
+    solver.parameters.catch_sigint_signal = False
     solver.parameters.random_seed = seed
     status = solver.solve(model)
     name = solver.status_name(status)
