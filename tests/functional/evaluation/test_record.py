@@ -323,3 +323,13 @@ def test_the_confidence_of_a_computed_index_is_the_mean_icc_of_its_items() -> No
     assert form == "ICC2k"
     assert value is not None
     assert abs(value - 0.7) < 1e-9
+
+
+def test_the_record_names_the_confidence_band_in_the_inspection_pages_words() -> None:
+    """One set of Koo & Li words everywhere: the record, the round page and the activities."""
+    from lianbing.engine.reliability import band
+    from lianbing.evaluation.selectors.record import confidence_label
+
+    assert confidence_label(None) == "未计算"
+    for value, word in ((0.3, "差"), (0.6, "一般"), (0.9, "良好"), (0.95, "优秀")):
+        assert confidence_label(value) == band(value) == word

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from lianbing.activities.models import Activity, ActivityStatus
 from lianbing.activities.selectors.results import trainee_percents
 from lianbing.engine import growth, taxonomy
+from lianbing.engine.reliability import band as icc_band
 from lianbing.people.models import AbilityAssessment
 from lianbing.training.models import Secondment
 from lianbing.training.selectors.followup import ends_on
@@ -101,16 +102,10 @@ def confidence_of(reliability: Mapping[str, Any]) -> tuple[float | None, str]:
 
 
 def confidence_label(value: float | None) -> str:
-    """Koo & Li (2016) bands for an ICC: poor < 0.5 <= moderate < 0.75 <= good < 0.9 <= excellent."""
+    """The Koo & Li (2016) band of an ICC, the same words as the engine and the inspection pages."""
     if value is None:
         return _("未计算")
-    if value < 0.5:
-        return _("较低")
-    if value < 0.75:
-        return _("中等")
-    if value < 0.9:
-        return _("良好")
-    return _("优秀")
+    return icc_band(value)
 
 
 def _header(round_: EvaluationRound, secondment: Secondment) -> RecordHeader:
