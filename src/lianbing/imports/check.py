@@ -32,6 +32,7 @@ from lianbing.people.adapters import (
     mentor_field_values,
 )
 from lianbing.people.models import AbilityAssessment, Cadre, Mentor, Unit
+from lianbing.training.selectors.pairing import mentor_loads
 from lianbing.xlsx.columns import CADRES, MENTORS, POSTS, SheetSpec
 from lianbing.xlsx.problems import CellProblem
 from lianbing.xlsx.reader import ReadResult
@@ -243,6 +244,7 @@ def _check_mentors(
     }
     sheet = MENTORS.title
     unit_header = MENTOR_HEADERS["unit"]
+    loads = mentor_loads([m.pk for m in existing.values()]) if existing else {}
     for profile, row in mentor_rows:
         # A unit the workbook creates counts only as a post's host unit: one
         # created for a cadre's 现单位 is a department, and still unknown here.
@@ -283,6 +285,21 @@ def _check_mentors(
                         "如是同一人请把姓名改为一致，如是另一人请换一个编号"
                     )
                     % {"existing": found.name, "name": profile.name},
+                )
+            )
+        load = loads.get(found.pk, 0) if found is not None else 0
+        if profile.capacity < load:
+            problems.append(
+                CellProblem(
+                    sheet,
+                    row,
+                    MENTOR_HEADERS["capacity"],
+                    str(profile.capacity),
+                    _(
+                        "少于该导师已确认的学员数（%(load)s 名）；请先在“导师结对”中为多出的学员"
+                        "改选导师，或把可带人数改为不少于 %(load)s"
+                    )
+                    % {"load": load},
                 )
             )
         values = mentor_field_values(profile)
