@@ -44,8 +44,10 @@ def _multipart(size: int) -> bytes:
     )
 
 
-def test_the_upload_limits_are_set_and_the_cap_leaves_room_for_a_20_mb_workbook() -> None:
-    assert settings.LIANBING_MAX_REQUEST_BYTES == 25 * MB
+def test_the_upload_limits_are_set_and_the_cap_leaves_room_for_a_log_with_five_10_mb_files() -> (
+    None
+):
+    assert settings.LIANBING_MAX_REQUEST_BYTES == 55 * MB
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 2.5 * MB
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 2.5 * MB
     assert settings.FILE_UPLOAD_HANDLERS[0].endswith("CappedUploadHandler")
@@ -65,7 +67,7 @@ def test_a_huge_declared_length_is_refused_with_413_without_reading_the_body(
     assert response.status_code == 413
     page = response.content.decode()
     assert "提交的内容过大，未被接收" in page
-    assert "最多 25 MB" in page
+    assert "最多 55 MB" in page
     assert 'class="navbar' in page or "<nav" in page  # the site's layout
     assert response.wsgi_request.environ["wsgi.input"].read_started is False
     assert ImportJob.objects.count() == 0

@@ -270,6 +270,20 @@ def test_more_attachments_than_allowed_are_refused(placed: Placed, media: Path) 
     assert _stored_files(media) == []
 
 
+def test_five_attachments_at_the_size_limit_pass_the_request_cap_and_are_stored(
+    placed: Placed, media: Path
+) -> None:
+    """The largest log a trainee may rightly file is not refused as too large a request."""
+    just_under = PDF + b"0" * (10 * 1024 * 1024 - len(PDF) - 1)
+    files = [_upload(f"扫描件{i}.pdf", just_under) for i in range(5)]
+
+    response = _file_log(placed.client("trainee"), placed.secondment, files=files)
+
+    assert response.status_code == 302
+    assert LogAttachment.objects.count() == 5
+    assert len(_stored_files(media)) == 5
+
+
 def test_each_allowed_type_is_stored_under_a_name_of_our_own(placed: Placed, media: Path) -> None:
     files = [
         _upload("会议纪要.pdf", PDF, "text/html"),

@@ -260,13 +260,15 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Request size. A whole request body (files included) over the cap is refused
-# with 413 before it is read (accounts/request_limits.py); the workbook itself
-# is limited to 20 MB (xlsx/upload_safety.py MAX_UPLOAD_BYTES), so the cap
-# leaves room for the multipart envelope. Form fields other than files: at
+# with 413 before it is read (accounts/request_limits.py). The largest request
+# a user may rightly send is a work log with five attachments of 10 MB each
+# (training/services/progress.py); the workbook itself is limited to 20 MB
+# (xlsx/upload_safety.py MAX_UPLOAD_BYTES). The cap is the log's 50 MB plus
+# room for the multipart envelope and the log's text. Form fields other than files: at
 # most 2.5 MB in all (Django answers 400 beyond). Uploaded files above 2.5 MB
 # are spooled to an owner-only temporary file instead of memory.
 LIANBING_MAX_REQUEST_BYTES = int(
-    os.environ.get("LIANBING_MAX_REQUEST_BYTES", str(25 * 1024 * 1024))
+    os.environ.get("LIANBING_MAX_REQUEST_BYTES", str(55 * 1024 * 1024))
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
