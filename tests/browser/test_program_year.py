@@ -48,6 +48,7 @@ from lianbing.accounts.models import Role
 from lianbing.demand.models import Post, Program
 from lianbing.evaluation.models import EvaluationRound, Rating, RoundStatus
 from lianbing.training.models import PlanStatus, Secondment, TrainingPlan
+from lianbing.xlsx.columns import POSTS as POST_SHEET
 from tests import factories
 from tests.browser.journey.steps import (
     FIRST_PASSWORD,
@@ -59,8 +60,13 @@ from tests.browser.journey.steps import (
     sign_in,
     status_of,
 )
-from lianbing.xlsx.columns import POSTS as POST_SHEET
-from tests.integration.imports.books import cadre_row, cadres_book, mentor_row, mentors_book, post_row
+from tests.integration.imports.books import (
+    cadre_row,
+    cadres_book,
+    mentor_row,
+    mentors_book,
+    post_row,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -234,6 +240,7 @@ def test_one_program_through_its_year(
         "lijun": "李俊",
         "shenli": "沈丽",
         "kaocha": "陈明",
+        "shenji": "审计员",
         "xueyuan1": "",
         "xueyuan2": "",
     }
@@ -265,6 +272,7 @@ def test_one_program_through_its_year(
     _grant(security, base, "lijun", "练兵导师", mentor="李俊")
     _grant(security, base, "shenli", "练兵导师", mentor="沈丽")
     _grant(security, base, "kaocha", "考察组成员")
+    _grant(security, base, "shenji", "审计员")
     shot(security, shots, "02-roles")
     # 三员分立: the security administrator grants roles and sees no program data.
     assert status_of(security, f"{base}/cadres/") == 403
@@ -334,7 +342,7 @@ def test_one_program_through_its_year(
     forbid_cadre = forbidden.get_attribute("data-cadre")
     _decide(staff, forbidden, "排除配对", "与该单位负责人有亲属关系，需回避")
     staff.get_by_text("待纳入优化的研判决定：2 项").wait_for()
-    shot(staff, shots, "03-balance")
+    shot(staff, shots, "04-balance")
     staff.get_by_role("button", name="重新优化").click()
     staff.get_by_test_id("reoptimisation-progress").wait_for()
     run_worker()
@@ -354,7 +362,7 @@ def test_one_program_through_its_year(
     assert placed[TOURISM].cadre.code != forbid_cadre
     water_trainee, tourism_trainee = placed[WATER], placed[TOURISM]
     assert water_trainee.started_on == datetime.date(2026, 3, 1)
-    shot(staff, shots, "04-finalised")
+    shot(staff, shots, "05-finalised")
 
     # ------------------------------------------------ the mentors, proposed and confirmed
     card = home(staff, base)
@@ -366,7 +374,7 @@ def test_one_program_through_its_year(
     expect(pairs).to_have_count(4)
     expect(pairs.filter(has_text=WATER)).to_contain_text("李俊")
     expect(pairs.filter(has_text=TOURISM)).to_contain_text("沈丽")
-    shot(staff, shots, "05-pairing")
+    shot(staff, shots, "06-pairing")
     staff.get_by_role("button", name="全部确认建议（4 对）").click()
     staff.get_by_role("button", name="确认这 4 对").click()
     expect(staff.get_by_test_id("mentor-state").filter(has_text="已确认")).to_have_count(4)
@@ -382,7 +390,7 @@ def test_one_program_through_its_year(
     lijun = sign_in(browser, base, "lijun", first_time=True)
     card = home(lijun, base)
     expect(due(card, "plan-draft")).to_contain_text(f"为 {water_name} 起草练兵计划")
-    shot(lijun, shots, "06-mentor-home")
+    shot(lijun, shots, "07-mentor-home")
     due(card, "plan-draft").get_by_role("link").first.click()
     lijun.get_by_test_id("plan-start").click()
     expect(lijun.get_by_text("已按岗位职责和练兵期限生成计划草稿")).to_be_visible()
@@ -422,9 +430,13 @@ def test_one_program_through_its_year(
     trainee.locator("#log_results").fill("排查排口 14 个，发现混接点 3 处，形成问题清单 1 份")
     trainee.get_by_role("button", name="提交日志").click()
     expect(trainee.get_by_text("练兵日志已保存。")).to_be_visible()
-    shot(trainee, shots, "07-log")
-    # A trainee sees no one else's file.
+    shot(trainee, shots, "08-log")
+    # A trainee sees no one else's file; the host unit's contact reads its own trainees' files.
     assert status_of(trainee, f"{base}/training/{tourism_trainee.pk}/") == 404
+    xincang.goto(f"{base}/training/{water_trainee.pk}/")
+    expect(xincang.get_by_test_id("log")).to_contain_text("排查排口 14 个")
+    expect(xincang.get_by_test_id("assessment-form")).to_have_count(0)
+    assert status_of(xincang, f"{base}/training/{tourism_trainee.pk}/") == 404
 
     settings.LIANBING_TODAY = "2026-03-20"
     card = home(lijun, base)
@@ -525,7 +537,7 @@ def test_one_program_through_its_year(
     card = staff.get_by_test_id("qr-card").filter(has_text="村民代表甲")
     link = str(card.get_attribute("data-link"))
     assert link.startswith(f"{base}/evaluation/r/"), link
-    shot(staff, shots, "08-qr-sheet")
+    shot(staff, shots, "09-qr-sheet")
 
     phone_context = browser.new_context(
         locale="zh-CN",
@@ -541,7 +553,7 @@ def test_one_program_through_its_year(
     expect(phone.get_by_test_id("public-trainee")).to_have_text(water_name)
     expect(phone.locator("body")).to_contain_text("村民代表甲，您好！")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
-    shot(phone, shots, "09-public-phone", full_page=False)
+    shot(phone, shots, "10-public-phone", full_page=False)
     fieldsets = phone.get_by_test_id("public-form").locator("fieldset")
     for k in range(fieldsets.count()):
         fieldsets.nth(k).locator("label.lb-public-choice").filter(
@@ -568,7 +580,7 @@ def test_one_program_through_its_year(
     staff.get_by_test_id("compute-button").click()
     expect(staff.get_by_text("成长指数已计算。")).to_be_visible()
     expect(staff.get_by_test_id("rank-row")).to_have_count(4)
-    shot(staff, shots, "10-index")
+    shot(staff, shots, "11-index")
 
     record_url = f"{base}{reverse('evaluation:record', args=[round_.pk, water_trainee.pk])}"
     assert status_of(trainee, record_url) == 404  # not released yet
@@ -596,9 +608,22 @@ def test_one_program_through_its_year(
     _status(staff, base, round_.pk, "发布成长档案", "released")
     assert status_of(trainee, record_url) == 200
     expect(trainee.get_by_test_id("growth-record")).to_contain_text(PUBLIC_COMMENT)
-    shot(trainee, shots, "11-record")
+    shot(trainee, shots, "12-record")
     other = reverse("evaluation:record", args=[round_.pk, tourism_trainee.pk])
     assert status_of(trainee, f"{base}{other}") == 404
+    # The host unit's contact reads the records of its own unit's trainees only.
+    assert status_of(xincang, record_url) == 200
+    assert status_of(xincang, f"{base}{other}") == 404
+
+    # ------------------------------------------------ the auditor reads the trail of the year
+    auditor = sign_in(browser, base, "shenji", first_time=True)
+    auditor.goto(f"{base}/accounts/audit/")
+    trail = auditor.locator("table")
+    expect(trail).to_contain_text(f"成长档案-{water_name}-中期考察.docx")
+    assert status_of(auditor, index_url) == 200  # read only: the index, not the roster
+    expect(auditor.get_by_test_id("compute-button")).to_have_count(0)
+    assert status_of(auditor, f"{base}/cadres/") == 403
+    auditor.context.close()
 
     for page in (staff, caoqiao, xincang, lijun, trainee):
         page.context.close()

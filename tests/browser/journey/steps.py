@@ -27,6 +27,8 @@ def shots_folder(tmp_path: Path) -> Path:
 
 
 def shot(page: Any, folder: Path, name: str, *, full_page: bool = True) -> None:
+    """A picture of the page, from its top (the sticky header stays where it belongs)."""
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(folder / f"year-{name}.png"), full_page=full_page)
 
 
