@@ -21,7 +21,9 @@ between the phases:
 4. 2026年9月: the mid-term inspection: a team, a public representative's
    rating through the one-time link on a phone, the mentor's and the
    inspector's ratings, the growth index, the growth record downloaded as a
-   Word file, and its release to the trainee.
+   Word file, and its release to the trainee and to the host unit's contact;
+5. the auditor finds the download in the audit trail, reads the index and
+   cannot open the cadre roster.
 
 At each step the test checks what the role sees (the home page's 我的待办
 lines by ``data-kind``, the pages) and that a role which must not see a page
@@ -240,7 +242,7 @@ def test_one_program_through_its_year(
         "lijun": "李俊",
         "shenli": "沈丽",
         "kaocha": "陈明",
-        "shenji": "审计员",
+        "shenji": "周敏",
         "xueyuan1": "",
         "xueyuan2": "",
     }

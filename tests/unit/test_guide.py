@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 from functools import cache
 from pathlib import Path
@@ -83,8 +84,8 @@ def test_every_lianbing_command_named_exists() -> None:
     from lianbing.cli import build_parser
 
     parser = build_parser()
-    subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    subcommands = set(subparsers.choices)  # type: ignore[attr-defined]
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    subcommands = set(subparsers.choices)
     management = set(get_commands())
     named = [m for chapter in CHAPTERS for m in SUBCOMMAND.findall(_text(chapter))]
     assert named, "指南中没有出现 lianbing 命令"
