@@ -1,9 +1,9 @@
 """One program through its year, in Chromium, on a fresh database, through the pages only.
 
-Only two accounts are made with the ORM, to start from: the department's
-(ganbuke) and the security administrator's (anquan); the others are bare
-accounts (as the system administrator creates them) whose roles the security
-administrator grants on the role page. Everything else happens in the pages,
+Only three accounts are made with the ORM, to start from: the department's
+(ganbuke), the system administrator's (xitong) and the security
+administrator's (anquan). The system administrator creates the others in
+管理后台, and the security administrator grants their roles on the role page. Everything else happens in the pages,
 each role in its own browser, with the clock (``LIANBING_TODAY``) moved on
 between the phases:
 
@@ -152,6 +152,20 @@ def _import(page: Any, base: str, book: Path, *, new_program: bool = False) -> N
     page.get_by_test_id("import-done").wait_for()
 
 
+def _create_account(page: Any, base: str, username: str, name: str) -> None:
+    """The system administrator adds an account (and its holder's name) in 管理后台."""
+    page.goto(f"{base}/admin/auth/user/add/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password1").fill(FIRST_PASSWORD)
+    page.locator("#id_password2").fill(FIRST_PASSWORD)
+    page.locator("input[name=_continue]").click()
+    page.wait_for_url("**/change/")
+    if name:
+        page.locator("#id_first_name").fill(name)
+        page.locator("input[name=_save]").click()
+        page.wait_for_url(f"{base}/admin/auth/user/")
+
+
 def _grant(page: Any, base: str, username: str, role: str, **whom: str) -> None:
     """The security administrator gives ``username`` its role on 角色授予."""
     page.goto(f"{base}/accounts/roles/")
@@ -246,12 +260,16 @@ def test_one_program_through_its_year(
         "xueyuan1": "",
         "xueyuan2": "",
     }
-    for username, name in people.items():
-        account = factories.account(None, username=username, password=FIRST_PASSWORD)
-        account.first_name = name
-        account.save(update_fields=["first_name"])
+    factories.account(Role.SYSTEM_ADMIN, username="xitong", password=FIRST_PASSWORD)
 
-    # ================================================ 2月: the program and its people
+    # ================================================ 2月: the accounts, the program and its people
+    # The system administrator creates the accounts in 管理后台; they have no role yet.
+    system = sign_in(browser, base, "xitong", FIRST_PASSWORD)
+    for username, name in people.items():
+        _create_account(system, base, username, name)
+    assert status_of(system, f"{base}/accounts/roles/") == 403  # 三员分立: it grants no role
+    system.context.close()
+
     staff = sign_in(browser, base, "ganbuke", FIRST_PASSWORD)
     home(staff, base)
     # The rosters open the program; the host units come with their posts.
