@@ -88,7 +88,7 @@ NAVIGATION: tuple[NavSection, ...] = (
         _("审计与安全"),
         (
             NavItem(_("审计日志"), "accounts:audit_list", "☰"),
-            NavItem(_("角色授予"), "accounts:role_list", "⚿"),
+            NavItem(_("角色授予"), "accounts:role_list", "⚖"),
         ),
     ),
 )
