@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from lianbing.background.models import JobStatus
 from lianbing.demand.models import Program
+from lianbing.training import clock
 from lianbing.xlsx.columns import MENTORS, POSTS
 
 from .check import NewProgram, import_plan
@@ -74,7 +75,7 @@ def import_workbook(
     """
     path = Path(path)
     report = progress or _quiet
-    today = today or timezone.localdate()
+    today = today or clock.today()
     report(1, _("读取表格"))
     try:
         sheets = read_workbook(path, report)

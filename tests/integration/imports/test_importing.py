@@ -80,6 +80,20 @@ def test_a_cadres_workbook_creates_cadres_units_assessments_and_fills_the_pool(
     assert "导入完成" in result.summary()
 
 
+def test_an_import_dates_its_ability_assessments_by_the_programs_clock(
+    tmp_path: Path, settings: Any
+) -> None:
+    """The baseline of the growth index is the assessment on or before the secondment's start:
+    an import on a day the site's clock fixes is dated that day, not the server's."""
+    factories.program()
+    settings.LIANBING_TODAY = "2026-02-02"
+    path = cadres_book(tmp_path / "cadres.xlsx", [cadre_row(编号="C1", 姓名="孙杰")])
+
+    import_workbook(path=path)
+
+    assert Cadre.objects.get(code="C1").assessments.get().assessed_on == datetime.date(2026, 2, 2)
+
+
 def test_a_posts_workbook_creates_posts_at_units_of_the_rows_kind_and_links_mentors(
     tmp_path: Path,
 ) -> None:
