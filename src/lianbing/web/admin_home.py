@@ -96,7 +96,7 @@ def _system_admin(home: AdminHome, now: datetime.datetime) -> None:
         last_finished=Max("finished_at"),
         last_started=Max("started_at"),
     )
-    tasks_url = reverse("admin:django_tasks_db_dbtaskresult_changelist")
+    tasks_url = reverse("admin:django_tasks_database_dbtaskresult_changelist")
     if tasks["failed"]:
         home.steps.append(
             Step(
