@@ -20,7 +20,7 @@ Department staff (组织部干部科), in the order of the year:
 - ``cadres-missing`` / ``posts-missing``: the program has no cadres / no posts;
 - ``match-none``: cadres and posts are there, no match run has finished;
 - ``match-running``: match runs queued or computing;
-- ``match-finalise``: finished runs, none finalised (count: runs to review);
+- ``match-finalise``: finished runs, none finalised and nobody placed (count: runs to review);
 - ``reoptimise``: review decisions not yet taken into a re-optimisation;
 - ``pairing`` and ``plan-submitted`` (from the training period);
 - ``activity-prepare``: activities being prepared, held in the next two weeks;
@@ -55,6 +55,7 @@ from lianbing.evaluation.models import EvaluationRound, GrowthComputation, Round
 from lianbing.matching.models import PENDING_DECISION, Decision, MatchRun
 from lianbing.survey.models import Demand, DemandStatus, SurveyRound
 from lianbing.training import clock
+from lianbing.training.models import Secondment
 
 #: Activities being prepared show this many days ahead.
 PREPARE_DAYS = 14
@@ -195,7 +196,8 @@ def _match_steps(program: Program, summary: Any) -> list[Step]:
                 ),
             )
         )
-    if runs["finalised"]:
+    # Placements made (finalised, or entered another way) end the matching step.
+    if runs["finalised"] or Secondment.objects.filter(program=program).exists():
         return steps
     if not runs["done"] and not runs["active"] and summary.cadres and summary.posts:
         steps.append(

@@ -184,7 +184,9 @@ def _activities(program: Program) -> list[Entry]:
         Entry(
             a.held_on,
             "activity",
-            f"{a.get_kind_display()}：{a.title}",
+            a.title
+            if a.title.startswith(a.get_kind_display())
+            else f"{a.get_kind_display()}：{a.title}",
             reverse("activities:activity_detail", args=[a.pk]),
             detail=f"{a.series.name} · {a.get_status_display()}",
         )
