@@ -164,9 +164,7 @@ def test_the_home_page_of_staff_makes_the_same_queries_for_a_bigger_program(
         return len(ctx.captured_queries)
 
     small = count()
-    more = [
-        factories.cadre(code=f"Q{i:03d}", name=f"干部Q{i}") for i in range(10)
-    ]
+    more = [factories.cadre(code=f"Q{i:03d}", name=f"干部Q{i}") for i in range(10)]
     demand_services.program_add_cadres(program=program, cadres=more)
     for i in range(5):
         factories.post(program_=program, code=f"QP{i:02d}")
@@ -282,7 +280,8 @@ def test_the_security_admin_sees_accounts_without_role_locked_out_and_without_tw
     assert _line(html, "account-locked") == (role_list, 1)
     # The security administrator has not set up two-step sign-in either.
     assert _line(html, "admin-no-otp") == (role_list, 1)
-    assert "jobs-failed" not in html and "审计记录哈希链" not in html
+    assert "jobs-failed" not in html
+    assert "审计记录哈希链" not in html
 
 
 def test_the_auditor_sees_the_chain_refusals_of_today_and_exports() -> None:
@@ -295,10 +294,12 @@ def test_the_auditor_sees_the_chain_refusals_of_today_and_exports() -> None:
 
     assert "完整（最近" in html
     url, count = _line(html, "audit-denied")
-    assert count >= 1 and url.startswith(reverse("accounts:audit_list") + "?result=denied")
+    assert count >= 1
+    assert url.startswith(reverse("accounts:audit_list") + "?result=denied")
     assert _line(html, "audit-exports")[1] == 1
     assert 'data-testid="counts"' not in html
-    assert "jobs-failed" not in html and "account-no-role" not in html
+    assert "jobs-failed" not in html
+    assert "account-no-role" not in html
 
 
 def test_a_fresh_administrator_with_nothing_due_is_told_how_to_start() -> None:

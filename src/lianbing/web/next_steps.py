@@ -120,8 +120,8 @@ def _survey_steps(program: Program, now: datetime.datetime, has_posts: bool) -> 
                     % {
                         "name": r.name,
                         "deadline": _local(r.deadline_at),
-                        "units": r.units,  # type: ignore[attr-defined]
-                        "filed": r.filed,  # type: ignore[attr-defined]
+                        "units": r.units,
+                        "filed": r.filed,
                     }
                     for r in open_rounds[:3]
                 ),
@@ -382,7 +382,7 @@ def contact_steps(user: Any) -> list[Step]:
         .order_by("deadline_at", "pk")
     )
     steps = []
-    unfiled = [r for r in rounds if not r.mine]  # type: ignore[attr-defined]
+    unfiled = [r for r in rounds if not r.mine]
     if unfiled:
         steps.append(
             Step(

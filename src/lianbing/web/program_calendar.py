@@ -83,7 +83,7 @@ def _survey(program: Program) -> list[Entry]:
             "survey",
             _("需求调研“%(name)s”填报截止") % {"name": r.name},
             reverse("survey:round_detail", args=[r.pk]),
-            detail=_("已提交需求 %(n)d 条") % {"n": r.filed},  # type: ignore[attr-defined]
+            detail=_("已提交需求 %(n)d 条") % {"n": r.filed},
         )
         for r in SurveyRound.objects.filter(program=program).annotate(
             filed=Count("demands", filter=~Q(demands__status="draft"))
@@ -212,7 +212,7 @@ def _inspection(program: Program) -> list[Entry]:
                 detail=str(RoundStatus(r.status).label),
             )
         )
-        computed = r.computed_at  # type: ignore[attr-defined]
+        computed = r.computed_at
         if computed is not None:
             entries.append(
                 Entry(
