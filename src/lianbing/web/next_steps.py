@@ -127,28 +127,36 @@ def _survey_steps(program: Program, now: datetime.datetime, has_posts: bool) -> 
                 ),
             )
         )
-    counts = Demand.objects.filter(
-        Q(survey_round__program=program) | Q(survey_round__program__isnull=True)
-    ).aggregate(
-        submitted=Count("pk", filter=Q(status=DemandStatus.SUBMITTED)),
-        submitted_first=Min("survey_round_id", filter=Q(status=DemandStatus.SUBMITTED)),
-        submitted_last=Max("survey_round_id", filter=Q(status=DemandStatus.SUBMITTED)),
-        accepted=Count("pk", filter=Q(status=DemandStatus.ACCEPTED)),
-        accepted_first=Min("survey_round_id", filter=Q(status=DemandStatus.ACCEPTED)),
-        accepted_last=Max("survey_round_id", filter=Q(status=DemandStatus.ACCEPTED)),
+    rows = (
+        Demand.objects.filter(
+            Q(survey_round__program=program) | Q(survey_round__program__isnull=True),
+            status__in=[DemandStatus.SUBMITTED, DemandStatus.ACCEPTED],
+        )
+        .order_by()
+        .values("status", "survey_round_id", "survey_round__name")
+        .annotate(n=Count("pk"))
+        .order_by("status", "survey_round_id")
     )
+    by_status: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_status.setdefault(row["status"], []).append(row)
     for state, kind, label in (
-        ("submitted", "demand-review", _("待审核的岗位需求")),
-        ("accepted", "demand-convert", _("已采纳、待转为练兵岗位的需求")),
+        (DemandStatus.SUBMITTED, "demand-review", _("待审核的岗位需求")),
+        (DemandStatus.ACCEPTED, "demand-convert", _("已采纳、待转为练兵岗位的需求")),
     ):
-        if counts[state]:
-            first, last = counts[f"{state}_first"], counts[f"{state}_last"]
-            url = (
-                reverse("survey:round_detail", args=[first])
-                if first == last
-                else reverse("survey:round_list")
-            )
-            steps.append(Step(kind, label, counts[state], url))
+        in_rounds = by_status.get(state.value, [])
+        if not in_rounds:
+            continue
+        url = (
+            reverse("survey:round_detail", args=[in_rounds[0]["survey_round_id"]])
+            if len(in_rounds) == 1
+            else reverse("survey:round_list")
+        )
+        details = tuple(
+            _("%(name)s：%(n)d 条") % {"name": r["survey_round__name"], "n": r["n"]}
+            for r in in_rounds[:3]
+        )
+        steps.append(Step(kind, label, sum(r["n"] for r in in_rounds), url, details))
     return steps
 
 
