@@ -41,7 +41,14 @@ def _list_template(request: HttpRequest, page: str) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Every account's home page: what is theirs to do next (我的待办), then their figures."""
     page = home.home_for(request.user)
-    context: dict[str, Any] = {"home": page, "summary": page.summary}
+    context: dict[str, Any] = {
+        "home": page,
+        "summary": page.summary,
+        "due_items": page.due_items,
+        "placements": page.placements,
+        "trainees": page.trainees,
+        "records": page.records,
+    }
     if page.summary is not None:
         context["category_chart"] = charts.category_chart(page.summary)
         context["host_unit_chart"] = charts.host_unit_chart(page.summary)
