@@ -199,6 +199,11 @@ def test_a_round_from_the_team_to_the_released_growth_record(
     assert token not in phone.url
     expect(phone.get_by_test_id("public-trainee")).to_have_text("孙杰")
     expect(phone.locator("body")).to_contain_text("村民代表甲，您好！")
+    # The first page says what to do, how long it takes and that the link works once.
+    howto = phone.get_by_test_id("public-howto")
+    expect(howto).to_contain_text("共 9 项，每项选一个等级")
+    expect(howto).to_contain_text("大约需要 2 到 3 分钟")
+    expect(howto).to_contain_text("这个链接只能使用一次")
     expect(phone.locator("body")).not_to_contain_text("赵磊")
     # Made for the phone: nothing wider than the screen.
     width = phone.evaluate("document.documentElement.scrollWidth")

@@ -36,7 +36,10 @@ ACTORS = [*Role.values, NO_ROLE, SUPERUSER, ANONYMOUS]
 #: The intended design for the pages of the foundation and of accounts:
 #: url name -> roles admitted (superusers act as staff and system admin).
 EXPECTED: dict[str, set[str]] = {
-    "web:dashboard": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR, Role.INSPECTOR, Role.TRAINEE},
+    # Every role has a home page (the three administrators see only their own scope).
+    "web:dashboard": set(Role.values),
+    "web:calendar": {Role.STAFF, Role.AUDITOR},
+    "web:program_calendar": {Role.STAFF, Role.AUDITOR},
     "web:cadre_list": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR},
     "web:cadre_detail": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR, Role.TRAINEE},
     "web:post_list": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR},

@@ -79,6 +79,8 @@ PAGE_LABELS = {
     "web:unit_detail": _("单位详情"),
     "web:mentor_list": _("练兵导师列表"),
     "web:mentor_export": _("练兵导师导出"),
+    "web:calendar": _("全年日程"),
+    "web:program_calendar": _("全年日程"),
     "training:overview": _("跟踪督办"),
     "evaluation:public_rate": _("群众代表评价链接"),
     "evaluation:public_rate_session": _("群众代表评价"),

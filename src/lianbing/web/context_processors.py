@@ -33,7 +33,10 @@ class NavSection:
 
 
 NAVIGATION: tuple[NavSection, ...] = (
-    NavSection(_("总览"), (NavItem(_("工作台"), "web:dashboard", "▦"),)),
+    NavSection(
+        _("总览"),
+        (NavItem(_("工作台"), "web:dashboard", "▦"), NavItem(_("全年日程"), "web:calendar", "▤")),
+    ),
     NavSection(
         _("一、需求调研"),
         (

@@ -16,4 +16,6 @@ urlpatterns = [
     path("mentors/export.xlsx", views.mentor_export, name="mentor_export"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
+    path("programs/calendar/", views.calendar, name="calendar"),
+    path("programs/<int:pk>/calendar/", views.program_calendar, name="program_calendar"),
 ]

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -18,18 +18,16 @@ from lianbing.accounts.audit import audited_view
 from lianbing.accounts.models import Role
 from lianbing.accounts.policy import require_roles
 from lianbing.accounts.query_params import id_param
-from lianbing.activities.selectors import due as activities_due
 from lianbing.demand import selectors as demand_selectors
-from lianbing.demand.models import Post
+from lianbing.demand.models import Post, Program
 from lianbing.engine import taxonomy
-from lianbing.evaluation.selectors import due as evaluation_due
 from lianbing.people import selectors as people_selectors
 from lianbing.people.adapters import MissingAssessmentError
 from lianbing.people.models import Cadre, Mentor
-from lianbing.training.selectors import home as home_selectors
 from lianbing.training.selectors import secondments as training_selectors
 
-from . import charts, exports
+from . import charts, exports, home
+from . import program_calendar as calendar_selectors
 
 PAGE_SIZE = 25
 
@@ -39,28 +37,22 @@ def _list_template(request: HttpRequest, page: str) -> str:
     return f"{page}#results" if getattr(request, "htmx", False) else page
 
 
-@require_roles(Role.STAFF, Role.HOST_CONTACT, Role.MENTOR, Role.INSPECTOR, Role.TRAINEE)
+@require_roles(*Role.values)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    program = demand_selectors.current_program()
-    summary = demand_selectors.dashboard_summary(program=program)
-    return render(
-        request,
-        "web/dashboard.html",
-        {
-            "due_items": [
-                *home_selectors.due_items(request.user),
-                *evaluation_due.rater_due(request.user),
-                *activities_due.assessor_due(request.user),
-                *activities_due.participant_due(request.user),
-            ],
-            "placements": home_selectors.my_placements(request.user),
-            "trainees": home_selectors.my_trainees(request.user),
-            "records": evaluation_due.released_records(request.user),
-            "summary": summary,
-            "category_chart": charts.category_chart(summary),
-            "host_unit_chart": charts.host_unit_chart(summary),
-        },
-    )
+    """Every account's home page: what is theirs to do next (我的待办), then their figures."""
+    page = home.home_for(request.user)
+    context: dict[str, Any] = {
+        "home": page,
+        "summary": page.summary,
+        "due_items": page.due_items,
+        "placements": page.placements,
+        "trainees": page.trainees,
+        "records": page.records,
+    }
+    if page.summary is not None:
+        context["category_chart"] = charts.category_chart(page.summary)
+        context["host_unit_chart"] = charts.host_unit_chart(page.summary)
+    return render(request, "web/dashboard.html", context)
 
 
 def _cadres_filtered(request: HttpRequest) -> tuple[QuerySet[Cadre], dict[str, Any]]:
@@ -230,3 +222,26 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
 def mentor_export(request: HttpRequest) -> HttpResponseBase:
     mentors = _mentors_filtered(request)[0]
     return _xlsx(exports.mentors_workbook(mentors), "练兵导师.xlsx")
+
+
+@require_roles(Role.STAFF, Role.AUDITOR)
+def calendar(request: HttpRequest) -> HttpResponse:
+    """The sidebar's 全年日程: the current program's calendar, or how to start one."""
+    program = demand_selectors.current_program()
+    if program is None:
+        return render(request, "web/program_calendar.html", {"calendar": None})
+    return redirect("web:program_calendar", pk=program.pk)
+
+
+@require_roles(Role.STAFF, Role.AUDITOR)
+def program_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The year of one program on one page, in date order (全年日程); printable."""
+    program = get_object_or_404(Program, pk=pk)
+    return render(
+        request,
+        "web/program_calendar.html",
+        {
+            "calendar": calendar_selectors.program_calendar(program=program, user=request.user),
+            "programs": demand_selectors.program_list(),
+        },
+    )

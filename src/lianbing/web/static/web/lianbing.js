@@ -40,3 +40,10 @@
     focusScrollingTables(document);
   });
 })();
+
+// A page's print button (e.g. the program calendar); no inline scripts under the CSP.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-print-page]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+});
