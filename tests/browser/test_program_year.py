@@ -265,6 +265,8 @@ def test_one_program_through_its_year(
     # ================================================ 2月: the accounts, the program and its people
     # The system administrator creates the accounts in 管理后台; they have no role yet.
     system = sign_in(browser, base, "xitong", FIRST_PASSWORD)
+    # A fresh install: the system administrator's home page has nothing due yet.
+    expect(home(system, base).get_by_test_id("due-empty")).to_be_visible()
     for username, name in people.items():
         _create_account(system, base, username, name)
     assert status_of(system, f"{base}/accounts/roles/") == 403  # 三员分立: it grants no role
@@ -286,6 +288,11 @@ def test_one_program_through_its_year(
     )
 
     security = sign_in(browser, base, "anquan", FIRST_PASSWORD)
+    # The security administrator's home page counts the new accounts still without a role.
+    waiting = due(home(security, base), "account-no-role")
+    without_role = int(waiting.locator(".badge").inner_text())
+    assert without_role >= 6
+    waiting.get_by_role("link").click()
     expect(security.get_by_role("heading", name="角色授予")).to_be_visible()
     _grant(security, base, "caoqiao", "用人单位联系人", unit="曹桥街道")
     _grant(security, base, "xincang", "用人单位联系人", unit="新仓镇")
@@ -293,6 +300,12 @@ def test_one_program_through_its_year(
     _grant(security, base, "shenli", "练兵导师", mentor="沈丽")
     _grant(security, base, "kaocha", "考察组成员")
     _grant(security, base, "shenji", "审计员")
+    left = due(home(security, base), "account-no-role")
+    if without_role == 6:
+        expect(left).to_have_count(0)
+    else:
+        expect(left.locator(".badge")).to_have_text(str(without_role - 6))
+    security.goto(f"{base}/accounts/roles/")
     shot(security, shots, "02-roles")
     # 三员分立: the security administrator grants roles and sees no program data.
     assert status_of(security, f"{base}/cadres/") == 403
@@ -306,8 +319,11 @@ def test_one_program_through_its_year(
     staff.get_by_role("button", name="发起调研").click()
     expect(staff.get_by_role("heading", level=1)).to_contain_text(ROUND)
     expect(staff.get_by_test_id("deadline")).to_contain_text(f"{deadline:%Y年%-m月%-d日} 17:00")
+    expect(due(home(staff, base), "survey-open")).to_contain_text(ROUND)
 
     caoqiao = sign_in(browser, base, "caoqiao", first_time=True)
+    # The contact's home page asks for the unit's demands before the deadline.
+    expect(due(home(caoqiao, base), "survey-file")).to_contain_text(ROUND)
     _file_demand(caoqiao, base, TOURISM, "推动赛艇小镇提升发展，承办赛艇赛事，发展全域旅游")
     xincang = sign_in(browser, base, "xincang", first_time=True)
     _file_demand(xincang, base, WATER, "巩固污水零直排区创建成果，推进五水共治和雨污分流")
@@ -317,6 +333,7 @@ def test_one_program_through_its_year(
     expect(xincang.get_by_test_id("demand-table")).to_contain_text(WATER)
     expect(xincang.get_by_test_id("demand-table")).not_to_contain_text(TOURISM)
     assert status_of(xincang, f"{base}/matching/") == 403
+    expect(due(home(staff, base), "demand-review").locator(".badge")).to_have_text("2")
 
     for title in (TOURISM, WATER):
         staff.goto(f"{base}/survey/")
@@ -324,6 +341,7 @@ def test_one_program_through_its_year(
         staff.get_by_role("link", name=title).click()
         staff.get_by_role("button", name="采纳").click()
         staff.get_by_text(f"已采纳需求“{title}”").wait_for()
+    expect(due(home(staff, base), "demand-convert").locator(".badge")).to_have_text("2")
     staff.goto(f"{base}/survey/")
     staff.get_by_role("link", name=ROUND).click()
     for title in (TOURISM, WATER):
@@ -340,6 +358,9 @@ def test_one_program_through_its_year(
     assert program.cadres.count() == 8
 
     # ------------------------------------------------ the match, reviewed and finalised
+    card = home(staff, base)
+    expect(due(card, "demand-convert")).to_have_count(0)
+    expect(due(card, "match-none")).to_contain_text("8 名干部、4 个岗位")
     staff.goto(f"{base}/matching/new/")
     staff.get_by_label("方案名称").fill("部务会讨论稿")
     staff.get_by_role("button", name="运行匹配").click()
@@ -363,6 +384,11 @@ def test_one_program_through_its_year(
     _decide(staff, forbidden, "排除配对", "与该单位负责人有亲属关系，需回避")
     staff.get_by_text("待纳入优化的研判决定：2 项").wait_for()
     shot(staff, shots, "04-balance")
+    balance_url = staff.url
+    card = home(staff, base)
+    expect(due(card, "match-finalise")).to_be_visible()
+    expect(due(card, "reoptimise").locator(".badge")).to_have_text("2")
+    staff.goto(balance_url)
     staff.get_by_role("button", name="重新优化").click()
     staff.get_by_test_id("reoptimisation-progress").wait_for()
     run_worker()

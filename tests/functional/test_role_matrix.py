@@ -45,6 +45,7 @@ EXPECTED: dict[str, set[str]] = {
     "web:post_list": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR},
     "web:post_detail": {Role.STAFF, Role.HOST_CONTACT, Role.MENTOR, Role.TRAINEE},
     "web:unit_list": {Role.STAFF},
+    "web:unit_create": {Role.STAFF},
     "web:mentor_list": {Role.STAFF},
     "web:mentor_export": {Role.STAFF},
     "web:unit_detail": {Role.STAFF, Role.HOST_CONTACT},

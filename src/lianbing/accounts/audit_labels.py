@@ -77,6 +77,7 @@ PAGE_LABELS = {
     "web:post_detail": _("岗位详情"),
     "web:unit_list": _("单位列表"),
     "web:unit_detail": _("单位详情"),
+    "web:unit_create": _("新增单位"),
     "web:mentor_list": _("练兵导师列表"),
     "web:mentor_export": _("练兵导师导出"),
     "web:calendar": _("全年日程"),

@@ -6,8 +6,10 @@ import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianbing.engine import taxonomy
 from lianbing.engine.mentor_profiles import CAPACITY_DEFAULT
@@ -33,6 +35,17 @@ def unit_ensure(*, name: str, kind: str, parent: Unit | None = None, short_name:
     if unit is not None:
         return unit
     unit = Unit(name=name, kind=taxonomy.unit_kind(kind).code, parent=parent, short_name=short_name)
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+def unit_create(*, name: str, kind: str, short_name: str = "") -> Unit:
+    """A new unit added by the department (the name must be new; audited as every Unit write)."""
+    name = name.strip()
+    if Unit.objects.filter(name=name).exists():
+        raise ValidationError({"name": _("单位“%(name)s”已存在。") % {"name": name}})
+    unit = Unit(name=name, kind=taxonomy.unit_kind(kind).code, short_name=short_name.strip())
     unit.full_clean()
     unit.save()
     return unit

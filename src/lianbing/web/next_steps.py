@@ -99,10 +99,10 @@ def _survey_steps(program: Program, now: datetime.datetime, has_posts: bool) -> 
         steps.append(
             Step(
                 "survey-none",
-                _("开展需求调研：新建调研，请用人单位填报岗位需求"),
+                _("开展需求调研：发起调研，请用人单位填报岗位需求"),
                 1,
                 reverse("survey:round_create"),
-                (_("也可以在“导入数据”中直接导入岗位表"),),
+                (_("也可以在“导入名册”中直接导入岗位表"),),
             )
         )
     open_rounds = [r for r in rounds if r.deadline_at > now]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("mentors/", views.mentor_list, name="mentor_list"),
     path("mentors/export.xlsx", views.mentor_export, name="mentor_export"),
     path("units/", views.unit_list, name="unit_list"),
+    path("units/new/", views.unit_create, name="unit_create"),
     path("units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
     path("programs/calendar/", views.calendar, name="calendar"),
     path("programs/<int:pk>/calendar/", views.program_calendar, name="program_calendar"),

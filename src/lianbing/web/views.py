@@ -6,12 +6,14 @@ import io
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from lianbing.accounts import access
 from lianbing.accounts.audit import audited_view
@@ -22,12 +24,14 @@ from lianbing.demand import selectors as demand_selectors
 from lianbing.demand.models import Post, Program
 from lianbing.engine import taxonomy
 from lianbing.people import selectors as people_selectors
+from lianbing.people import services as people_services
 from lianbing.people.adapters import MissingAssessmentError
 from lianbing.people.models import Cadre, Mentor
 from lianbing.training.selectors import secondments as training_selectors
 
 from . import charts, exports, home
 from . import program_calendar as calendar_selectors
+from .forms import UnitForm
 
 PAGE_SIZE = 25
 
@@ -184,7 +188,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 @require_roles(Role.STAFF)
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: HttpRequest, form: UnitForm | None = None) -> HttpResponse:
     kind = request.GET.get("kind", "")
     search = request.GET.get("q", "").strip()
     units = people_selectors.unit_list(kind=kind, search=search)
@@ -192,8 +196,37 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         _list_template(request, "web/unit_list.html"),
-        {"page_obj": page, "kind": kind, "q": search, "kinds": taxonomy.UNIT_KINDS},
+        {
+            "page_obj": page,
+            "kind": kind,
+            "q": search,
+            "kinds": taxonomy.UNIT_KINDS,
+            "form": form or UnitForm(),
+        },
+        status=400 if form is not None else 200,
     )
+
+
+@require_roles(Role.STAFF)
+@require_POST
+def unit_create(request: HttpRequest) -> HttpResponse:
+    """Add a unit by hand: a host unit before its mentors or posts are imported."""
+    form = UnitForm(request.POST)
+    if form.is_valid():
+        try:
+            unit = people_services.unit_create(**form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(
+                request,
+                _("已新增单位“%(name)s”（%(kind)s）。")
+                % {"name": unit.name, "kind": unit.get_kind_display()},
+            )
+            return redirect("web:unit_list")
+    return unit_list(request, form=form)
 
 
 @require_roles(Role.STAFF, Role.HOST_CONTACT)
