@@ -262,6 +262,10 @@ def test_the_system_admin_sees_failed_and_waiting_jobs_and_first_passwords() -> 
 def test_the_security_admin_sees_accounts_without_role_locked_out_and_without_two_step() -> None:
     security = factories.account(Role.SECURITY_ADMIN)
     factories.account(None)
+    # An account that cannot sign in (no usable password) is not waiting for a role.
+    history = factories.account(None)
+    history.set_unusable_password()
+    history.save()
     AccessAttempt.objects.create(
         username="caoqiao",
         ip_address="10.0.0.8",

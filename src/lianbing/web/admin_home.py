@@ -33,6 +33,7 @@ from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import User
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
@@ -154,9 +155,15 @@ def _system_admin(home: AdminHome, now: datetime.datetime) -> None:
 
 
 def _security_admin(home: AdminHome, now: datetime.datetime) -> None:
-    no_role = User.objects.filter(
-        is_active=True, is_superuser=False, is_staff=False, profile__isnull=True
-    ).count()
+    # An account that cannot sign in with a password (the demo's history
+    # authors, an account disabled that way) needs no role.
+    no_role = (
+        User.objects.filter(
+            is_active=True, is_superuser=False, is_staff=False, profile__isnull=True
+        )
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .count()
+    )
     if no_role:
         home.steps.append(
             Step(
