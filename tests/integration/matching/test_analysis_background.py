@@ -63,7 +63,8 @@ def test_the_run_is_done_with_its_placement_and_the_worker_adds_the_same_analysi
     run, user = _computed_without_analysis(settings, run_settings=RunSettings(objective=objective))
 
     assert run.status == JobStatus.DONE
-    assert run.placements.exists() and run.candidates.exists()
+    assert run.placements.exists()
+    assert run.candidates.exists()
     assert run.analysis == {}
     assert _jobs(run) == [(JobStatus.QUEUED, "排队等待分析")]
     page = _page(run, user)
@@ -205,5 +206,6 @@ def test_the_worker_takes_a_reoptimisation_before_an_analysis_queued_earlier(
     reoptimisation.refresh_from_db()
     analysis = first.analysis_jobs.get()
     assert reoptimisation.status == analysis.status == JobStatus.DONE
-    assert reoptimisation.finished_at is not None and analysis.started_at is not None
+    assert reoptimisation.finished_at is not None
+    assert analysis.started_at is not None
     assert reoptimisation.finished_at <= analysis.started_at
