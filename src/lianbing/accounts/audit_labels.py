@@ -39,6 +39,7 @@ PAGE_LABELS = {
     "matching:run_detail": _("匹配方案"),
     "matching:run_status": _("匹配进度"),
     "matching:run_cancel": _("取消匹配"),
+    "matching:run_analysis": _("方案分析进度"),
     "matching:balance": _("干部选配平衡表"),
     "matching:pair": _("配对说明"),
     "matching:decision_create": _("记录研判决定"),

@@ -37,6 +37,7 @@ from django.db.models import F, Model
 from lianbing.demand import services as demand_services
 from lianbing.demand.models import Post, Program
 from lianbing.matching.models import Decision, DecisionKind, MatchRun, Reoptimisation
+from lianbing.matching.services.analysis_jobs import match_analysis_execute
 from lianbing.matching.services.decisions import decision_record
 from lianbing.matching.services.finalising import match_run_finalise
 from lianbing.matching.services.reoptimisation import match_run_reoptimise_request
@@ -182,6 +183,8 @@ def _placed(
         )
     reoptimisation = match_run_reoptimise_request(run=run, requested_by=staff)
     match_reoptimise_execute(reoptimisation_id=reoptimisation.pk)
+    # The analysis of the placement it keeps, at once too (the worker finds it done).
+    match_analysis_execute(job_id=run.analysis_jobs.values_list("pk", flat=True).order_by("-pk")[0])
     run.refresh_from_db()
     match_run_finalise(run=run, finalised_by=staff)
 

@@ -135,8 +135,13 @@ class MatchResult:
     def sensitivity(self) -> dict[str, int]:
         """Placements changed when each weight moves ±20%, and under fit only.
 
-        Computed on first use (seven solves); empty for a matrix without footing.
+        Computed on first use (seven solves, :meth:`weight_sensitivity`); empty
+        for a matrix without footing.
         """
+        return self.weight_sensitivity()
+
+    def weight_sensitivity(self, step: Callable[[], None] | None = None) -> dict[str, int]:
+        """:attr:`sensitivity`, computed now; ``step`` is called before each of its solves."""
         if self.scores.footing is None:
             return {}
         return sensitivity.changed_placements(
@@ -150,11 +155,18 @@ class MatchResult:
             if self.params.objective == "total"
             else None,
             objective=self.params.objective,
+            step=step,
         )
 
     @cached_property
     def blocking_pairs(self) -> tuple[stability.BlockingPair, ...]:
         """Blocking pairs of the placement, highest score first; the first ones costed."""
+        return self.costed_blocking_pairs()
+
+    def costed_blocking_pairs(
+        self, step: Callable[[], None] | None = None
+    ) -> tuple[stability.BlockingPair, ...]:
+        """:attr:`blocking_pairs`, computed now; ``step`` is called before each costing re-solve."""
         return stability.blocking_pairs(
             self.scores.total,
             self.seats,
@@ -163,6 +175,7 @@ class MatchResult:
             optimum=self.assignment.total,
             costed=COSTED_BLOCKING_PAIRS,
             pinned=self.pinned,
+            step=step,
         )
 
     @property

@@ -13,7 +13,7 @@ Seven solves: meant for city-scale runs on demand.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 import numpy as np
@@ -48,17 +48,21 @@ def changed_placements(
     pinned: Sequence[tuple[int, int]] = (),
     constraints: assignment.Constraints | None = None,
     objective: str = "total",
+    step: Callable[[], None] | None = None,
 ) -> dict[str, int]:
     """Per variant of :func:`variants`, how many cadres' posts differ from ``post_of``.
 
     ``objective`` is the rule that made ``post_of``: ``"total"`` (the largest
     total, under ``constraints``) or ``"stable"`` (the stable placement, which
     takes no side constraints). A variant whose solve finds no placement
-    counts every cadre as changed.
+    counts every cadre as changed. ``step``, when given, is called before
+    each variant (a caller that must stop raises from it).
     """
     mask = matrix.allowed if allowed is None else allowed
     out: dict[str, int] = {}
     for name, variant in variants(weights).items():
+        if step is not None:
+            step()
         total = scoring.retotal(matrix, variant, bonus)
         if objective == "stable":
             moved = stability.stable_placement(total, seats, mask, pinned)

@@ -17,7 +17,7 @@ stable ones.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,12 +80,15 @@ def blocking_pairs(
     optimum: float | None = None,
     costed: int = 10,
     pinned: Sequence[tuple[int, int]] = (),
+    step: Callable[[], None] | None = None,
 ) -> tuple[BlockingPair, ...]:
     """The blocking pairs of ``post_of``, highest score first.
 
     For the first ``costed`` pairs, when ``optimum`` (the placement's total) is
     given, the cost of keeping the pair together is found by re-solving with
     the pair pinned (:func:`assignment.solve`), side constraints ignored.
+    ``step``, when given, is called before each of those re-solves (a caller
+    that must stop raises from it).
     """
     mask = blocking_mask(scores, seats, allowed, post_of)
     rows, columns = np.nonzero(mask)
@@ -96,6 +99,8 @@ def blocking_pairs(
         i, j = int(rows[k]), int(columns[k])
         cost = None
         if optimum is not None and rank < costed:
+            if step is not None:
+                step()
             kept = assignment.solve(scores, seats=seats, allowed=allowed, pinned=[*pinned, (i, j)])
             if kept.status in ("optimal", "feasible"):
                 cost = round(float(optimum - kept.total), 4)

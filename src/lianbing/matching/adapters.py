@@ -141,6 +141,8 @@ def state_to_json(
         "reason": a.reason,
         "filled": int(a.filled),
         "pinned": [list(p) for p in pinned],
+        # The largest total under the same mask (differs on a 稳定优先 run): the analysis reads it.
+        "optimum_total": None if result.optimum_total is None else float(result.optimum_total),
     }
 
 

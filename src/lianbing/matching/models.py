@@ -570,3 +570,39 @@ class Reoptimisation(BackgroundWork):
 
     def __str__(self) -> str:
         return _("%(run)s 重新优化 #%(pk)s") % {"run": self.run, "pk": self.pk}
+
+
+ANALYSIS_STATUS_CHOICES = JobStatus.choices_for(CANCELLABLE_STATUSES, running=_("分析中"))
+
+
+class RunAnalysisJob(BackgroundWork):
+    """The analysis of a run's stored placement (:attr:`MatchRun.analysis`), worked out afterwards.
+
+    Queued in the transaction that stores a placement (a run, a
+    re-optimisation): the run is shown at once, and the analysis fills in when
+    this job is done. The run's newest job is the one its page follows; an older
+    one is cancelled when a newer is queued, and one that finishes after a newer
+    was queued keeps nothing. A failed analysis leaves the run as it is.
+    """
+
+    run = models.ForeignKey(
+        MatchRun,
+        verbose_name=_("匹配方案"),
+        on_delete=models.CASCADE,
+        related_name="analysis_jobs",
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ANALYSIS_STATUS_CHOICES, default=JobStatus.QUEUED
+    )
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始分析时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("方案分析任务")
+        verbose_name_plural = _("方案分析任务")
+        constraints = [*job_constraints("run_analysis_job", ANALYSIS_STATUS_CHOICES)]
+
+    def __str__(self) -> str:
+        return _("%(run)s 分析 #%(pk)s") % {"run": self.run, "pk": self.pk}

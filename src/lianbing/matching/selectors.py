@@ -25,6 +25,7 @@ from .models import (
     MatchExport,
     MatchRun,
     Reoptimisation,
+    RunAnalysisJob,
     RunCandidate,
     RunPlacement,
 )
@@ -79,6 +80,8 @@ class RunDetail:
     n_posts: int
     seats: int
     analysis: RunAnalysis | None
+    #: The newest job analysing the run's placement (None for a run stored before there were any).
+    analysis_job: RunAnalysisJob | None
 
 
 def component_labels() -> tuple[tuple[str, str], ...]:
@@ -151,6 +154,25 @@ def run_analysis(*, run: MatchRun) -> RunAnalysis | None:
     )
 
 
+def newest_analysis_job(run: MatchRun) -> RunAnalysisJob | None:
+    """The run's newest analysis job (the one its page follows); None for an older run."""
+    return run.analysis_jobs.order_by("-pk").first()
+
+
+@dataclass(frozen=True)
+class AnalysisState:
+    """What the run page's analysis section shows: the analysis, or the job still working it out."""
+
+    analysis: RunAnalysis | None
+    job: RunAnalysisJob | None
+
+
+def run_analysis_state(*, run: MatchRun) -> AnalysisState:
+    """A fresh read of the run's analysis and of its newest analysis job (for polling)."""
+    run.refresh_from_db(fields=["analysis"])
+    return AnalysisState(analysis=run_analysis(run=run), job=newest_analysis_job(run))
+
+
 def _decision_log(run: MatchRun) -> list[Decision]:
     """Every decision of the run, withdrawn ones too, oldest first, with the people named."""
     return list(run.decisions.select_related("cadre", "post__unit", "created_by", "withdrawn_by"))
@@ -179,6 +201,7 @@ def match_run_detail(*, run: MatchRun, secondment_page: str | int | None = None)
         n_posts=counts["n"],
         seats=counts["seats"] or 0,
         analysis=run_analysis(run=run),
+        analysis_job=newest_analysis_job(run),
     )
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:run_id>/", views.run_detail, name="run_detail"),
     path("<int:run_id>/status/", views.run_status, name="run_status"),
     path("<int:run_id>/cancel/", views.run_cancel, name="run_cancel"),
+    path("<int:run_id>/analysis/", views.run_analysis, name="run_analysis"),
     path("<int:run_id>/balance/", views.balance, name="balance"),
     path("<int:run_id>/pair/<int:cadre_id>/<int:post_id>/", views.pair, name="pair"),
     path("<int:run_id>/decisions/", views.decision_create, name="decision_create"),

@@ -107,6 +107,21 @@ def run_status(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @require_roles(Role.STAFF)
+@require_GET
+def run_analysis(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The run page's analysis section, polled while the analysis is worked out."""
+    run = access_match_run(request.user, run_id)
+    state = selectors.run_analysis_state(run=run)
+    if state.job is not None:
+        job_check_worker(job=state.job)
+    return render(
+        request,
+        "matching/run_detail.html#analysis",
+        {"run": run, "a": state.analysis, "analysis_job": state.job},
+    )
+
+
+@require_roles(Role.STAFF)
 @require_POST
 def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
     run = access_match_run(request.user, run_id)

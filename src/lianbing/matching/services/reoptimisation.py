@@ -6,10 +6,12 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lianbing.background.models import ACTIVE
 from lianbing.background.services import job_cancel, job_enqueue
 
 from ..models import MatchRun, Reoptimisation, RunSnapshot
 from ..tasks import match_reoptimise_task
+from .analysis_jobs import analysis_resume, analysis_stop
 from .guards import MatchingError, ensure_not_reoptimising, ensure_reviewable
 
 
@@ -21,7 +23,10 @@ def match_run_reoptimise_request(*, run: MatchRun, requested_by: User) -> Reopti
     """Record who asks to re-optimise the run around its decisions and queue the solve.
 
     Refused: a finalised or unfinished run, and a run already being
-    re-optimised. Returns the re-optimisation (already finished when the task
+    re-optimised. The analysis of the current placement, if still being
+    worked out, is stopped: the placement is about to change, and the worker
+    takes the re-optimisation up sooner (it runs again if the re-optimisation
+    stores nothing). Returns the re-optimisation (already finished when the task
     backend runs tasks immediately and no outer transaction is open);
     :func:`.reoptimise_solve.match_reoptimise_execute` does the work, queued on commit.
     """
@@ -38,6 +43,7 @@ def match_run_reoptimise_request(*, run: MatchRun, requested_by: User) -> Reopti
         )
         reoptimisation.full_clean()
         reoptimisation.save()
+        analysis_stop(run)
         job_enqueue(task=match_reoptimise_task, job=reoptimisation)
     reoptimisation.refresh_from_db()
     return reoptimisation
@@ -59,4 +65,7 @@ def match_reoptimise_cancel(*, reoptimisation: Reoptimisation) -> Reoptimisation
     ):
         raise ReoptimisationCancelError(_("这次重新优化已经结束，无需取消。"))
     reoptimisation.refresh_from_db()
+    if reoptimisation.status not in ACTIVE:
+        # Ended at once, storing nothing: the analysis it stopped runs again.
+        analysis_resume(reoptimisation.run_id)
     return reoptimisation

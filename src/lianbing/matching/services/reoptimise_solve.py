@@ -5,20 +5,20 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianbing.background.jobs import Failure, Job
+from lianbing.background.models import JobStatus
 from lianbing.engine import pipeline, shortlist
 from lianbing.engine.profiles import PostProfile
 
 from .. import adapters
 from ..models import Decision, MatchRun, Reoptimisation, RunSnapshot
+from .analysis_jobs import analysis_enqueue, analysis_resume
 from .guards import MatchingError, ensure_reviewable
-from .run_analysis import run_analysis
 from .snapshots import decision_mask, load_snapshot, store_outcome
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,6 @@ class _Reoptimised:
     decision_ids: list[int]
     withdrawal_ids: list[int]
     moves: list[dict[str, str]]
-    analysis: dict[str, Any]
 
 
 def _reoptimised(run: MatchRun, progress: Callable[[str], None] | None = None) -> _Reoptimised:
@@ -87,9 +86,6 @@ def _reoptimised(run: MatchRun, progress: Callable[[str], None] | None = None) -
     decisions = list(run.decisions.all())
     # The mask leaves the withdrawn ones out.
     result, pins = _result_under_decisions(run, snap, decisions, progress)
-    if progress is not None:
-        # Its re-solves take most of a large run's time: the page says so.
-        progress(_("分析：权重的影响与互为首选却未配在一起的人岗"))
     before = snap.state["post_of"]
     after = [int(x) for x in result.assignment.post_of]
     moves = [
@@ -108,8 +104,6 @@ def _reoptimised(run: MatchRun, progress: Callable[[str], None] | None = None) -
         decision_ids=[d.pk for d in decisions if d.withdrawn_at is None],
         withdrawal_ids=[d.pk for d in decisions if d.withdrawn_at is not None and d.is_pending],
         moves=moves,
-        # The blocking pairs and the sensitivity describe the new placement.
-        analysis=run_analysis(result, snap.cadre_pks, snap.post_pks),
     )
 
 
@@ -117,6 +111,7 @@ def _store_reoptimised(run: MatchRun, outcome: _Reoptimised) -> None:
     """Replace the run's placement and balance table by the solve's.
 
     The decisions it used are applied, and so are the withdrawals it took in.
+    The analysis of the new placement is queued (:mod:`.analysis_jobs`).
     """
     snap = outcome.snap
     RunSnapshot.objects.filter(run=run).update(
@@ -125,7 +120,6 @@ def _store_reoptimised(run: MatchRun, outcome: _Reoptimised) -> None:
     store_outcome(run, snap.cadre_pks, snap.post_pks, outcome.result, pinned=set(outcome.pins))
     now = timezone.now()
     run.last_moves = outcome.moves
-    run.analysis = outcome.analysis
     run.reoptimised_at = now
     run.full_clean()
     run.save()
@@ -135,6 +129,8 @@ def _store_reoptimised(run: MatchRun, outcome: _Reoptimised) -> None:
     run.decisions.filter(pk__in=outcome.withdrawal_ids, withdrawal_applied_at__isnull=True).update(
         withdrawal_applied_at=now
     )
+    # The blocking pairs and the sensitivity describe the new placement: they follow.
+    analysis_enqueue(run)
 
 
 #: Progress shown after each step of the solve (the engine's messages, in order).
@@ -175,6 +171,9 @@ def match_reoptimise_execute(*, reoptimisation_id: int) -> str:
             run = MatchRun.objects.select_for_update().get(pk=reoptimisation.run_id)
             ensure_reviewable(run)
             _store_reoptimised(run, outcome)
+    if job.status() != JobStatus.DONE:
+        # The request stopped the analysis of the placement that stays: it runs again.
+        analysis_resume(reoptimisation.run_id)
     return job.status()
 
 

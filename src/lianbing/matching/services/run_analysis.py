@@ -5,14 +5,16 @@ weight moves (sensitivity), the blocking pairs of the placement (a cadre and a
 post that both score each other higher than what the placement gives them)
 with what keeping each together would cost, and the totals of both objectives
 (总分最优 and 稳定优先). The sensitivity and the costs are re-solves (up to
-seventeen), so the workers compute them once, right after the solve
-(:mod:`.run_compute`, :mod:`.reoptimise_solve`), and the run keeps them in
-:attr:`MatchRun.analysis`; no page request waits for them.
+seventeen, most of a large run's time), so they are a job of their own
+(:mod:`.analysis_jobs`), queued when a run or a re-optimisation stores its
+placement: the run is shown as soon as it is stored, and its page fills the
+analysis in when the worker has kept it in :attr:`MatchRun.analysis`. No page
+request waits for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -35,7 +37,10 @@ def _post_label(result: pipeline.MatchResult, j: int) -> str:
 
 
 def _blocking_pairs(
-    result: pipeline.MatchResult, cadre_pks: Sequence[int], post_pks: Sequence[int]
+    result: pipeline.MatchResult,
+    cadre_pks: Sequence[int],
+    post_pks: Sequence[int],
+    step: Callable[[], None] | None,
 ) -> tuple[int, list[dict[str, Any]]]:
     m = result.scores
     post_of = result.assignment.post_of
@@ -46,7 +51,7 @@ def _blocking_pairs(
             m.total, result.seats, m.allowed, post_of, pinned=result.pinned
         )
     else:
-        pairs = result.blocking_pairs
+        pairs = result.costed_blocking_pairs(step)
     rows = []
     for pair in pairs[:KEPT_BLOCKING_PAIRS]:
         i, j = pair.cadre, pair.post
@@ -73,7 +78,10 @@ def _blocking_pairs(
 
 
 def run_analysis(
-    result: pipeline.MatchResult, cadre_pks: Sequence[int], post_pks: Sequence[int]
+    result: pipeline.MatchResult,
+    cadre_pks: Sequence[int],
+    post_pks: Sequence[int],
+    step: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """The analysis of ``result``'s placement, as stored in :attr:`MatchRun.analysis`.
 
@@ -87,6 +95,8 @@ def run_analysis(
     applied to it) and ``stable_differs`` (placements the stable one changes;
     None on a 稳定优先 run). Empty for a matrix without footing (a run stored before
     the scores were put on a common footing): nothing can be recomputed.
+    ``step`` is called before each re-solve (the job reports its progress and
+    stops there when asked to).
     """
     m = result.scores
     if m.footing is None or m.tier is None or not result.feasible:
@@ -101,11 +111,12 @@ def run_analysis(
     optimum_total = (
         result.optimum_total if result.optimum_total is not None else result.assignment.total
     )
-    count, pairs = _blocking_pairs(result, cadre_pks, post_pks)
+    changed = result.weight_sensitivity(step)
+    count, pairs = _blocking_pairs(result, cadre_pks, post_pks, step)
     return {
         "objective": result.params.objective,
         "effective_weights": result.effective_weights,
-        "sensitivity": result.sensitivity,
+        "sensitivity": changed,
         "placed": int(np.count_nonzero(post_of >= 0)),
         "blocking_count": count,
         "blocking_pairs": pairs,

@@ -18,7 +18,7 @@ from lianbing.people.models import AbilityAssessment
 
 from .. import adapters
 from ..models import MatchRun, RunSnapshot
-from .run_analysis import run_analysis
+from .analysis_jobs import analysis_enqueue
 from .snapshots import store_outcome
 
 logger = logging.getLogger(__name__)
@@ -30,6 +30,9 @@ _STEP_PROGRESS = (20, 40, 55, 70, 85)
 
 def match_run_execute(*, run_id: int) -> str:
     """Compute a queued run: score, assign, shortlist, store. Returns the final status.
+
+    The run is done once its placement and balance table are stored; their
+    analysis is queued in the same transaction (:mod:`.analysis_jobs`).
 
     Called by the background task. Progress is written to the run row between
     steps (outside any transaction, so the page's polling sees it), and a
@@ -52,8 +55,6 @@ def match_run_execute(*, run_id: int) -> str:
         report(_("读取完成"))
         params = adapters.match_params(run)
         result = pipeline.run(cadres, posts, params, progress=report)
-        report(_("分析：权重的影响与互为首选却未配在一起的人岗"))
-        analysis = run_analysis(result, cadre_pks, post_pks)
         report(_("保存结果"))
         inputs = adapters.profiles_to_json(cadre_pks, post_pks, cadres, posts, result.categories)
         with transaction.atomic():
@@ -69,8 +70,9 @@ def match_run_execute(*, run_id: int) -> str:
                 },
             )
             store_outcome(run, cadre_pks, post_pks, result, pinned=set())
-            run.analysis = analysis
             run.save()
+            # The analysis (most of a large run's time) follows as a job of its own.
+            analysis_enqueue(run)
     return job.status()
 
 
