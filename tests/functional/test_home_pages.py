@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from lianbing.accounts.models import Role
 from lianbing.demand import services as demand_services
 from lianbing.demand.models import Program
+from lianbing.people import services as people_services
 from lianbing.survey import services as survey_services
 from tests import factories
 
@@ -101,6 +102,9 @@ def test_staff_see_the_open_survey_and_the_demands_to_review_and_convert(user: U
     assert _line(html, "demand-review") == (round_page, 2)
     assert _line(html, "demand-convert") == (round_page, 1)
     assert "survey-none" not in _kinds(html)
+    # The survey's line sums its count up: no "等共 2 项" after "2026年人才缺口调研：2 条".
+    assert "2026年人才缺口调研：2 条" in html
+    assert "等共" not in html
 
 
 def test_staff_are_asked_to_match_then_to_finalise_then_to_reoptimise(user: User) -> None:
@@ -228,6 +232,34 @@ def test_an_inspector_without_ratings_is_told_when_they_will_come() -> None:
 
     assert _kinds(html) == []
     assert "考察轮次开始评价后" in html
+
+
+@pytest.mark.parametrize(
+    ("role", "figures"),
+    [(Role.STAFF, True), (Role.HOST_CONTACT, True), (Role.MENTOR, False), (Role.TRAINEE, False),
+     (Role.INSPECTOR, False)],
+)  # fmt: skip
+def test_only_those_who_plan_posts_see_the_current_programs_figures(
+    role: str, figures: bool
+) -> None:
+    """A trainee of last year's program is not shown next year's cadre and post counts."""
+    factories.matching_program(cadres=3, posts=2)
+    town = factories.unit("新仓镇", kind="town")
+    account = factories.account(
+        role,
+        unit_=town if role == Role.HOST_CONTACT else None,
+        mentor=(
+            people_services.mentor_create(code="M1", name="李俊", unit=town)
+            if role == Role.MENTOR
+            else None
+        ),
+        cadre_=factories.cadre(code="T1", name="孙杰") if role == Role.TRAINEE else None,
+    )
+
+    html = _home(account)
+
+    assert ('data-testid="counts"' in html) is figures
+    assert ('id="category-chart"' in html) is figures
 
 
 # --------------------------------------------------------------------------- the three administrators

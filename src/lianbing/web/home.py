@@ -33,6 +33,10 @@ PROGRAM_ROLES = frozenset(
 )
 
 
+#: The roles whose home page shows the current program's figures and charts.
+FIGURE_ROLES = frozenset({Role.STAFF.value, Role.HOST_CONTACT.value})
+
+
 @dataclass(frozen=True)
 class Home:
     """The home page of one account."""
@@ -62,7 +66,9 @@ def home_for(user: Any) -> Home:
             admin=admin,
         )
     program = demand_selectors.current_program()
-    summary = demand_selectors.dashboard_summary(program=program)
+    # The program's figures serve those who plan its posts; a trainee, a mentor
+    # or an inspector sees their own work (their program is on their placement).
+    summary = demand_selectors.dashboard_summary(program=program) if roles & FIGURE_ROLES else None
     training = home_selectors.due_items(user)
     due: list[Any] = list(admin.steps) if admin else []
     if Role.STAFF in roles:

@@ -70,6 +70,8 @@ class Step:
     count: int
     url: str
     details: tuple[str, ...] = ()
+    #: The details sum the count up (one line per survey), rather than name some of its items.
+    complete: bool = False
 
 
 def _one_or_list(count: int, one_id: int | None, one: str, many: str) -> str:
@@ -156,7 +158,7 @@ def _survey_steps(program: Program, now: datetime.datetime, has_posts: bool) -> 
             _("%(name)s：%(n)d 条") % {"name": r["survey_round__name"], "n": r["n"]}
             for r in in_rounds[:3]
         )
-        steps.append(Step(kind, label, sum(r["n"] for r in in_rounds), url, details))
+        steps.append(Step(kind, label, sum(r["n"] for r in in_rounds), url, details, complete=True))
     return steps
 
 
@@ -427,10 +429,11 @@ def contact_steps(user: Any) -> list[Step]:
                 total,
                 url,
                 tuple(
-                    _("%(name)s：%(deadline)s 截止")
-                    % {"name": r.name, "deadline": _local(r.deadline_at)}
+                    _("%(name)s：%(n)d 条，%(deadline)s 截止")
+                    % {"name": r.name, "n": getattr(r, field), "deadline": _local(r.deadline_at)}
                     for r in with_some[:3]
                 ),
+                complete=True,
             )
         )
     return steps
