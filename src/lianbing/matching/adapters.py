@@ -217,18 +217,23 @@ class _Ranges(io.RawIOBase):
         return self._pos
 
     def readinto(self, buffer: Any) -> int:
+        """Fills ``buffer`` up to the end of the archive (no short reads: zipfile expects none)."""
         length = min(len(buffer), self.size - self._pos)
-        if length <= 0:
-            return 0
-        for start, data in self._parts:
-            if start <= self._pos < start + len(data):
-                chunk = data[self._pos - start : self._pos - start + length]
+        done = 0
+        while done < length:
+            pos = self._pos + done
+            for start, data in self._parts:
+                if start <= pos < start + len(data):
+                    chunk = data[pos - start : pos - start + length - done]
+                    break
+            else:
+                chunk = self._read(pos, length - done)
+            if not chunk:
                 break
-        else:
-            chunk = self._read(self._pos, length)
-        buffer[: len(chunk)] = chunk
-        self._pos += len(chunk)
-        return len(chunk)
+            buffer[done : done + len(chunk)] = chunk
+            done += len(chunk)
+        self._pos += done
+        return done
 
 
 #: Read with the archive's end: its directory, even for a few thousand blocks.
