@@ -54,7 +54,8 @@ def test_every_pair_reads_as_the_whole_snapshot_says(blocked_run: MatchRun) -> N
         for i in (0, 4, 8):
             p = pair_detail(run=blocked_run, cadre_id=snap.cadre_pks[i], post_id=snap.post_pks[j])
             assert p is not None
-            assert p.cadre == snap.cadres[i] and p.post == snap.posts[j]
+            assert p.cadre == snap.cadres[i]
+            assert p.post == snap.posts[j]
             assert p.scores == {
                 "total": float(m.total[i, j]),
                 "fit": float(m.fit[i, j]),
@@ -102,7 +103,8 @@ def test_an_archive_written_whole_is_still_read(blocked_run: MatchRun) -> None:
     RunSnapshot.objects.filter(run=blocked_run).update(matrices=buffer.getvalue())
 
     whole = adapters.matrices_from_bytes(buffer.getvalue())
-    assert np.array_equal(whole.total, m.total) and whole.footing is None
+    assert np.array_equal(whole.total, m.total)
+    assert whole.footing is None
     p = pair_detail(run=blocked_run, cadre_id=snap.cadre_pks[2], post_id=snap.post_pks[7])
     assert p is not None
     assert p.scores["total"] == float(m.total[2, 7])
