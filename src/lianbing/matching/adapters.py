@@ -87,7 +87,7 @@ def post_from_json(data: Mapping[str, Any]) -> PostProfile:
 #: Posts per block of the score archive: each matrix is kept in blocks of this
 #: many columns, so that one post's column (a pair's panel) is read and
 #: inflated from one block instead of the whole matrix (see :func:`matrices_column`).
-BLOCK_POSTS = 50
+BLOCK_POSTS = 20
 
 
 def _write(archive: zipfile.ZipFile, name: str, values: Any) -> None:

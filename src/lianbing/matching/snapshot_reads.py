@@ -14,6 +14,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db import connection
+from django.db.models import Func, JSONField, Value
 
 from lianbing.engine import scoring
 from lianbing.engine.profiles import CadreProfile, PostProfile
@@ -29,6 +30,7 @@ class SnapshotParts:
 
     def __init__(self, run: MatchRun) -> None:
         self.run_pk = run.pk
+        self._postgres = connection.vendor == "postgresql"
         row = (
             RunSnapshot.objects.filter(run_id=run.pk)
             .values_list("state", "inputs__cadre_pks", "inputs__post_pks")
@@ -76,13 +78,29 @@ class SnapshotParts:
     ) -> tuple[dict[int, CadreProfile], dict[int, PostProfile]]:
         """The cadre profiles at ``rows`` and the post profiles at ``columns``."""
         rows, columns = sorted({int(i) for i in rows}), sorted({int(j) for j in columns})
-        paths = [
-            *(f"inputs__cadres__{i}" for i in rows),
-            *(f"inputs__posts__{j}" for j in columns),
-        ]
-        values = RunSnapshot.objects.filter(run_id=self.run_pk).values_list(*paths).get()
-        n = len(rows)
+        snapshot = RunSnapshot.objects.filter(run_id=self.run_pk)
+        if self._postgres:
+            # One JSON path per list (each unpacks the stored JSON once).
+            def items(key: str, indices: list[int]) -> Func:
+                path = f"$.{key}[{','.join(str(k) for k in indices)}]"
+                return Func(
+                    "inputs",
+                    Value(path),
+                    function="jsonb_path_query_array",
+                    template="%(function)s(%(expressions)s::jsonpath)",
+                    output_field=JSONField(),
+                )
+
+            found = snapshot.values_list(items("cadres", rows), items("posts", columns)).get()
+            cadres, posts = list(found[0]), list(found[1])
+        else:
+            paths = [
+                *(f"inputs__cadres__{i}" for i in rows),
+                *(f"inputs__posts__{j}" for j in columns),
+            ]
+            values = snapshot.values_list(*paths).get()
+            cadres, posts = list(values[: len(rows)]), list(values[len(rows) :])
         return (
-            {i: adapters.cadre_from_json(v) for i, v in zip(rows, values[:n], strict=True)},
-            {j: adapters.post_from_json(v) for j, v in zip(columns, values[n:], strict=True)},
+            {i: adapters.cadre_from_json(v) for i, v in zip(rows, cadres, strict=True)},
+            {j: adapters.post_from_json(v) for j, v in zip(columns, posts, strict=True)},
         )
