@@ -474,6 +474,17 @@ def section(r: dict[str, Any]) -> str:
         "",
         f"- Target: 95th percentile under {TARGET_MS:.0f} ms at {TARGET_CLIENTS} clients "
         f"for every page, no errors — {verdict}. Errors in all rows: {errors}.",
+        "- With 2 cores and requests back to back, a client waits for the others: at "
+        "8 clients a page's median is about 8 / (requests/s) whatever the page's own time, "
+        "so the target asks for more than 16 requests a second of each page, under 125 ms "
+        "of processor time (server, PostgreSQL and the benchmark's own client) a request.",
+        "- The pair panel reads only the parts of the run's snapshot it shows "
+        "(`matching.snapshot_reads`): the post's block of 20 columns of the score archive "
+        "and a few profiles by JSON paths; its cost is mostly PostgreSQL unpacking the stored "
+        "profiles' JSON (8 MB at this scale) for each path, four times a request.",
+        "- The home page counts the pool in one pass (`demand.selectors.dashboard_summary`); "
+        "the cadre list of department staff no longer filters by a scope that holds every "
+        "cadre (`people.selectors.cadre_list`).",
         "",
         "Re-run with `PYTHONPATH=src .venv/bin/python bench/load_pages.py`; it rewrites this "
         "section only.",
