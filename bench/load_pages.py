@@ -507,8 +507,10 @@ def main() -> int:
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--no-write-doc", action="store_true")
     args = parser.parse_args()
-    # A SIGTERM cleans up as a Ctrl-C does: server stopped, database dropped.
+    # A SIGTERM cleans up as a Ctrl-C does: server stopped, database dropped. SIGINT
+    # is set too, since a shell starts a background job with it ignored.
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     result = measure(args)
     for phase in result["phases"]:
         for error in phase.errors[:3]:
