@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from lianbing.engine import taxonomy
-from lianbing.people.models import Cadre, Mentor
+from lianbing.people.models import Cadre
 
 from .models import Post, Program
 
@@ -102,10 +102,13 @@ def dashboard_summary(*, program: Program | None) -> DashboardSummary:
     cadres = Cadre.objects.all() if program is None else program.cadres.all()
     posts = Post.objects.none() if program is None else Post.objects.filter(program=program)
 
-    cadres_by_cat = {
-        row["category"]: row["n"]
-        for row in cadres.order_by().values("category").annotate(n=Count("id"))
-    }
+    # One pass over the pool for its size, its origin units and its categories.
+    pool = cadres.order_by().aggregate(
+        n=Count("id"),
+        origins=Count("origin_unit", distinct=True),
+        **{f"c_{t.code}": Count("id", filter=Q(category=t.code)) for t in taxonomy.CATEGORIES},
+    )
+    cadres_by_cat = {t.code: pool[f"c_{t.code}"] for t in taxonomy.CATEGORIES}
     post_rows = {
         row["category"]: row
         for row in posts.order_by().values("category").annotate(n=Count("id"), s=Sum("seats"))
@@ -134,15 +137,17 @@ def dashboard_summary(*, program: Program | None) -> DashboardSummary:
         .annotate(n=Count("id"), s=Sum("seats"))
         .order_by("unit__kind", "-n", "unit__name")
     )
-    totals = posts.aggregate(n=Count("id"), s=Sum("seats"))
+    totals = posts.order_by().aggregate(
+        n=Count("id"), s=Sum("seats"), mentors=Count("mentor", distinct=True)
+    )
     return DashboardSummary(
         program=program,
-        cadres=cadres.count(),
+        cadres=pool["n"],
         posts=totals["n"] or 0,
         seats=totals["s"] or 0,
         host_units=len(by_host_unit),
-        origin_units=cadres.order_by().values("origin_unit").distinct().count(),
-        mentors=Mentor.objects.filter(posts__in=posts).distinct().count(),
+        origin_units=pool["origins"],
+        mentors=totals["mentors"],
         by_category=by_category,
         by_host_unit=by_host_unit,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -67,7 +67,7 @@ def profiles_to_json(
     }
 
 
-def _cadre_from_json(data: Mapping[str, Any]) -> CadreProfile:
+def cadre_from_json(data: Mapping[str, Any]) -> CadreProfile:
     return CadreProfile(
         **{
             **data,
@@ -78,30 +78,60 @@ def _cadre_from_json(data: Mapping[str, Any]) -> CadreProfile:
     )
 
 
-def _post_from_json(data: Mapping[str, Any]) -> PostProfile:
+def post_from_json(data: Mapping[str, Any]) -> PostProfile:
     return PostProfile(
         **{**data, "core_abilities": tuple((a, float(w)) for a, w in data["core_abilities"])}
     )
 
 
+#: Posts per block of the score archive: each matrix is kept in blocks of this
+#: many columns, so that one post's column (a pair's panel) is read and
+#: inflated from one block instead of the whole matrix (see :func:`matrices_column`).
+BLOCK_POSTS = 20
+
+
+def _write(archive: zipfile.ZipFile, name: str, values: Any) -> None:
+    with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+        np.lib.format.write_array(member, np.asanyarray(values), allow_pickle=False)
+
+
+def _read(archive: zipfile.ZipFile, name: str) -> NDArray[Any]:
+    with archive.open(f"{name}.npy") as member:
+        return np.lib.format.read_array(member, allow_pickle=False)
+
+
+def _block(name: str, k: int) -> str:
+    return f"{name}-{k:05d}"
+
+
 def matrices_to_bytes(matrix: scoring.ScoreMatrix) -> bytes:
-    """The score matrices, the expertise tiers and the footing as a compressed archive."""
-    arrays: dict[str, Any] = {name: getattr(matrix, name) for name in _MATRIX_NAMES}
+    """The score matrices, the expertise tiers and the footing as a compressed archive.
+
+    Each matrix is written in blocks of :data:`BLOCK_POSTS` columns
+    (``total-00000.npy``, ...), with the matrices' ``shape`` and the block
+    width beside them.
+    """
+    matrices: dict[str, Any] = {name: getattr(matrix, name) for name in _MATRIX_NAMES}
     if matrix.tier is not None:
-        arrays["tier"] = matrix.tier
-    if matrix.footing is not None:
-        for name in _FOOTING_NAMES:
-            arrays[f"footing_{name}"] = np.array(getattr(matrix.footing, name), dtype=np.float64)
+        matrices["tier"] = matrix.tier
+    n_posts = int(matrix.total.shape[1])
     buffer = io.BytesIO()
-    # The archive np.savez_compressed writes, at deflate level 1 instead of its
-    # default 6: at 10,000 x 2,000 it compresses in a third of the time (18 s
-    # to 5 s on a loaded 2-core machine) for a 3% larger blob; np.load reads both.
+    # Deflate level 1 instead of np.savez_compressed's 6: at 10,000 x 2,000 it
+    # compresses in a third of the time (18 s to 5 s on a loaded 2-core machine)
+    # for a 3% larger blob.
     with zipfile.ZipFile(
         buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1, allowZip64=True
     ) as archive:
-        for name, values in arrays.items():
-            with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
-                np.lib.format.write_array(member, np.asanyarray(values), allow_pickle=False)
+        _write(archive, "shape", np.array(matrix.total.shape, dtype=np.int64))
+        _write(archive, "block_posts", np.array(BLOCK_POSTS, dtype=np.int64))
+        for name, values in matrices.items():
+            for k, start in enumerate(range(0, max(n_posts, 1), BLOCK_POSTS)):
+                block = np.ascontiguousarray(values[:, start : start + BLOCK_POSTS])
+                _write(archive, _block(name, k), block)
+        if matrix.footing is not None:
+            for name in _FOOTING_NAMES:
+                values = np.array(getattr(matrix.footing, name), dtype=np.float64)
+                _write(archive, f"footing_{name}", values)
     return buffer.getvalue()
 
 
@@ -109,21 +139,140 @@ def _triple(values: NDArray[np.float64]) -> tuple[float, float, float]:
     return (float(values[0]), float(values[1]), float(values[2]))
 
 
-def matrices_from_bytes(data: bytes | memoryview) -> scoring.ScoreMatrix:
-    """The archive of :func:`matrices_to_bytes`; an older one has no tier and no footing."""
-    with np.load(io.BytesIO(bytes(data))) as archive:
-        arrays = {name: archive[name] for name in _MATRIX_NAMES}
-        stored = set(archive.files)
-        tier = archive["tier"] if "tier" in stored else None
-        footing = (
-            Footing(**{name: _triple(archive[f"footing_{name}"]) for name in _FOOTING_NAMES})
-            if all(f"footing_{name}" in stored for name in _FOOTING_NAMES)
-            else None
-        )
+def _footing(archive: zipfile.ZipFile, stored: set[str]) -> Footing | None:
+    if not all(f"footing_{name}" in stored for name in _FOOTING_NAMES):
+        return None
+    return Footing(**{name: _triple(_read(archive, f"footing_{name}")) for name in _FOOTING_NAMES})
+
+
+def _joined(archive: zipfile.ZipFile, name: str, shape: tuple[int, int], width: int) -> Any:
+    """One matrix from its blocks, filled into one array (no second copy of the whole)."""
+    out: NDArray[Any] | None = None
+    for k, start in enumerate(range(0, max(shape[1], 1), width)):
+        block = _read(archive, _block(name, k))
+        if out is None:
+            out = np.empty(shape, dtype=block.dtype)
+        out[:, start : start + block.shape[1]] = block
+    assert out is not None
+    return out
+
+
+def _score_matrix(arrays: dict[str, Any], footing: Footing | None) -> scoring.ScoreMatrix:
+    tier = arrays.pop("tier", None)
     reason = arrays["forbidden_reason"]
     return scoring.ScoreMatrix(
         **arrays, allowed=reason == scoring.ALLOWED, tier=tier, footing=footing
     )
+
+
+def matrices_from_bytes(data: bytes | memoryview) -> scoring.ScoreMatrix:
+    """The archive of :func:`matrices_to_bytes`.
+
+    Older archives hold each matrix whole (``total.npy``), and the oldest no
+    tier and no footing; all are read.
+    """
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        stored = {name.removesuffix(".npy") for name in archive.namelist()}
+        names = [*_MATRIX_NAMES, *(["tier"] if "tier" in stored or "tier-00000" in stored else [])]
+        if "block_posts" in stored:
+            rows, cols = (int(v) for v in _read(archive, "shape"))
+            width = int(_read(archive, "block_posts"))
+            arrays = {name: _joined(archive, name, (rows, cols), width) for name in names}
+        else:
+            arrays = {name: _read(archive, name) for name in names}
+        return _score_matrix(arrays, _footing(archive, stored))
+
+
+class _Ranges(io.RawIOBase):
+    """A read-only file over ``read(offset, length)``: a stored archive read in parts.
+
+    :meth:`fetch` reads a part ahead in one call (the archive's directory, a
+    member); reads within a fetched part are served from it.
+    """
+
+    def __init__(self, read: Callable[[int, int], bytes], size: int) -> None:
+        self._read = read
+        self.size = size
+        self._pos = 0
+        self._parts: list[tuple[int, bytes]] = []
+
+    def fetch(self, offset: int, length: int) -> None:
+        offset = max(0, offset)
+        length = min(length, self.size - offset)
+        if length > 0:
+            self._parts.append((offset, self._read(offset, length)))
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self.size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer: Any) -> int:
+        """Fills ``buffer`` up to the end of the archive (no short reads: zipfile expects none)."""
+        length = min(len(buffer), self.size - self._pos)
+        done = 0
+        while done < length:
+            pos = self._pos + done
+            for start, data in self._parts:
+                if start <= pos < start + len(data):
+                    chunk = data[pos - start : pos - start + length - done]
+                    break
+            else:
+                chunk = self._read(pos, length - done)
+            if not chunk:
+                break
+            buffer[done : done + len(chunk)] = chunk
+            done += len(chunk)
+        self._pos += done
+        return done
+
+
+#: Read with the archive's end: its directory, even for a few thousand blocks.
+_DIRECTORY_BYTES = 256 * 1024
+#: Read with the archive's start: the small members written first (shape, block width).
+_HEAD_BYTES = 4096
+#: A member's local header: 30 bytes, its name and its extra field (zip64 sizes).
+_LOCAL_HEADER_BYTES = 1024
+
+
+def matrices_column(read: Callable[[int, int], bytes], size: int, j: int) -> scoring.ScoreMatrix:
+    """Post ``j``'s column of every matrix, as a matrix of one column (index 0).
+
+    ``read(offset, length)`` returns that part of the stored archive of
+    ``size`` bytes: only the archive's directory and the one block of each
+    matrix that holds the column are read and inflated. An older archive
+    (whole matrices) is read whole.
+    """
+    source = _Ranges(read, size)
+    source.fetch(0, _HEAD_BYTES)
+    source.fetch(size - _DIRECTORY_BYTES, _DIRECTORY_BYTES)
+    with zipfile.ZipFile(source) as archive:
+        stored = {name.removesuffix(".npy") for name in archive.namelist()}
+        if "block_posts" in stored:
+            k, column = divmod(j, int(_read(archive, "block_posts")))
+            members = {name: _block(name, k) for name in (*_MATRIX_NAMES, "tier")}
+        else:
+            column = j
+            members = {name: name for name in (*_MATRIX_NAMES, "tier")}
+        for member in members.values():
+            if member in stored:
+                info = archive.getinfo(f"{member}.npy")
+                source.fetch(info.header_offset, _LOCAL_HEADER_BYTES + info.compress_size)
+        arrays = {
+            name: np.ascontiguousarray(_read(archive, member)[:, column : column + 1])
+            for name, member in members.items()
+            if member in stored
+        }
+        return _score_matrix(arrays, _footing(archive, stored))
 
 
 def state_to_json(
@@ -208,8 +357,8 @@ def snapshot_from_row(
     return Snapshot(
         cadre_pks=tuple(inputs["cadre_pks"]),
         post_pks=tuple(inputs["post_pks"]),
-        cadres=tuple(_cadre_from_json(c) for c in inputs["cadres"]),
-        posts=tuple(_post_from_json(p) for p in inputs["posts"]),
+        cadres=tuple(cadre_from_json(c) for c in inputs["cadres"]),
+        posts=tuple(post_from_json(p) for p in inputs["posts"]),
         categories=tuple(inputs["categories"]),
         matrix=matrices_from_bytes(matrices),
         state=state,

@@ -16,14 +16,10 @@ from django.utils.translation import gettext as _
 from lianbing.engine import scoring, taxonomy
 from lianbing.engine.profiles import CadreProfile, PostProfile
 
-from . import adapters, charts
-from .models import (
-    Decision,
-    DecisionKind,
-    MatchRun,
-    RunSnapshot,
-)
+from . import charts
+from .models import Decision, DecisionKind, MatchRun
 from .selectors import component_labels
+from .snapshot_reads import SnapshotParts
 
 
 @dataclass(frozen=True)
@@ -80,49 +76,60 @@ def _points(c: scoring.Contributions) -> list[float]:
     return [c.fit, c.development, c.complement, c.adjustment]
 
 
-def _comparison(snap: adapters.Snapshot, run: MatchRun, i: int, j: int) -> Comparison | None:
-    """The post's recommended cadre against the runner-up, or against cadre ``i`` when not it.
+def _comparison(
+    parts: SnapshotParts, m: scoring.ScoreMatrix, run: MatchRun, i: int, j: int, post_pk: int
+) -> tuple[int, int, bool] | None:
+    """Who to compare: (placed, other, other is the runner-up), or None.
 
-    The runner-up is picked as :func:`scoring.runner_up` picks it (the allowed
-    cadre with the highest total), but with the decisions in force (cadres
-    taken out of the pool, pairs excluded) and the post's other placed
-    cadres left out: the best cadre the post could have instead. Both sides
-    are :func:`scoring.contributions`.
+    The post's recommended cadre against the runner-up, or against cadre
+    ``i`` when not it. The runner-up is picked as :func:`scoring.runner_up`
+    picks it (the allowed cadre with the highest total), but with the
+    decisions in force (cadres taken out of the pool, pairs excluded) and
+    the post's other placed cadres left out: the best cadre the post could
+    have instead. ``m`` is post ``j``'s column (index 0).
     """
-    m = snap.matrix
-    post_of = snap.state["post_of"]
-    holders = [k for k, p in enumerate(post_of) if p == j]
+    assert parts.state is not None
+    post_of = np.asarray(parts.state["post_of"], dtype=np.int64)
+    holders = [int(k) for k in np.flatnonzero(post_of == j)]
     if not holders:
         return None
-    if i in holders:
-        placed, other = i, None
-        column = np.where(m.allowed[:, j], m.total[:, j], -np.inf)
-        column[holders] = -np.inf
-        excluded = run.decisions.filter(withdrawn_at__isnull=True).filter(
-            Q(kind=DecisionKind.EXCLUDE) | Q(kind=DecisionKind.FORBID, post_id=snap.post_pks[j])
-        )
-        for cadre_pk in excluded.values_list("cadre_id", flat=True):
-            k = snap.cadre_index(cadre_pk)
-            if k is not None:
-                column[k] = -np.inf
-        best = int(np.argmax(column))
-        if not np.isfinite(column[best]):
-            return None
-        other = best
-    else:
-        placed = min(holders, key=lambda k: float(m.total[k, j]))
-        other = i
-    mine, theirs = scoring.contributions(m, placed, j), scoring.contributions(m, other, j)
+    if i not in holders:
+        return min(holders, key=lambda k: float(m.total[k, 0])), i, False
+    column = np.where(m.allowed[:, 0], m.total[:, 0], -np.inf)
+    column[holders] = -np.inf
+    excluded = run.decisions.filter(withdrawn_at__isnull=True).filter(
+        Q(kind=DecisionKind.EXCLUDE) | Q(kind=DecisionKind.FORBID, post_id=post_pk)
+    )
+    for cadre_pk in excluded.values_list("cadre_id", flat=True):
+        k = parts.cadre_index(cadre_pk)
+        if k is not None:
+            column[k] = -np.inf
+    best = int(np.argmax(column))
+    if not np.isfinite(column[best]):
+        return None
+    return i, best, True
+
+
+def _compared(
+    m: scoring.ScoreMatrix,
+    names: dict[int, str],
+    candidates: list[int],
+    placed: int,
+    other: int,
+    runner_up: bool,
+) -> Comparison:
+    """Both totals in points, component by component (:func:`scoring.contributions`)."""
+    mine, theirs = scoring.contributions(m, placed, 0), scoring.contributions(m, other, 0)
     pairs = zip(_points(mine), _points(theirs), strict=True)
     labels = [label for _name, label in component_labels()] + [_("其他（志愿加分等）")]
     rows = [ContributionRow(label, a, b) for label, (a, b) in zip(labels, pairs, strict=True)]
     if not (rows[-1].placed or rows[-1].other):
         rows.pop()
     return Comparison(
-        placed_name=snap.cadres[placed].name,
-        other_name=snap.cadres[other].name,
-        other_is_runner_up=other != i,
-        other_listed=other in snap.state["candidates"][j],
+        placed_name=names[placed],
+        other_name=names[other],
+        other_is_runner_up=runner_up,
+        other_listed=other in candidates,
         rows=rows,
         placed_total=mine.total,
         other_total=theirs.total,
@@ -134,18 +141,23 @@ def pair_detail(*, run: MatchRun, cadre_id: int, post_id: int) -> PairDetail | N
 
     The explanation is recomputed from the run's snapshot (:func:`scoring.explain`),
     so it describes the run as computed. None when the pair is not in the run.
+    Only what the panel shows is read of the snapshot (:class:`SnapshotParts`):
+    the post's column of scores and the profiles it names.
     """
-    row = RunSnapshot.objects.filter(run=run).first()
-    if row is None:
+    parts = SnapshotParts(run)
+    if not parts.exists():
         return None
-    snap = adapters.snapshot_from_row(row.inputs, row.matrices, row.state)
-    i, j = snap.cadre_index(cadre_id), snap.post_index(post_id)
+    assert parts.state is not None
+    i, j = parts.cadre_index(cadre_id), parts.post_index(post_id)
     if i is None or j is None:
         return None
-    m = snap.matrix
-    cadre, post = snap.cadres[i], snap.posts[j]
-    candidates = snap.state["candidates"][j]
-    post_of = int(snap.state["post_of"][i])
+    m = parts.column(j)
+    candidates = list(parts.state["candidates"][j])
+    post_of = int(parts.state["post_of"][i])
+    compared = _comparison(parts, m, run, i, j, post_id)
+    wanted_rows = {i, *(compared[:2] if compared else ())}
+    cadres, posts = parts.profiles(wanted_rows, {j, *([post_of] if post_of >= 0 else [])})
+    cadre, post = cadres[i], posts[j]
     # Withdrawn decisions stay listed (struck through), with who withdrew them and why.
     decisions = list(
         run.decisions.filter(
@@ -162,28 +174,34 @@ def pair_detail(*, run: MatchRun, cadre_id: int, post_id: int) -> PairDetail | N
         )
         for k, term in enumerate(taxonomy.ABILITIES)
     ]
+    # The engine reads the pair at (i, 0) of the one-column matrix.
     return PairDetail(
         run=run,
         cadre_pk=cadre_id,
         post_pk=post_id,
         cadre=cadre,
         post=post,
-        category_label=taxonomy.category(snap.categories[i]).label,
+        # The run's categories are the engine's (derive_category) of these profiles.
+        category_label=taxonomy.category(scoring.derive_category(cadre)).label,
         post_category_label=taxonomy.category(post.category).label,
         scores={
-            "total": float(m.total[i, j]),
-            "fit": float(m.fit[i, j]),
-            "development": float(m.development[i, j]),
-            "complement": float(m.complement[i, j]),
+            "total": float(m.total[i, 0]),
+            "fit": float(m.fit[i, 0]),
+            "development": float(m.development[i, 0]),
+            "complement": float(m.complement[i, 0]),
         },
-        allowed_by_rules=int(m.forbidden_reason[i, j]) == scoring.ALLOWED,
-        sentences=scoring.explain(cadre, post, m, i, j),
+        allowed_by_rules=int(m.forbidden_reason[i, 0]) == scoring.ALLOWED,
+        sentences=scoring.explain(cadre, post, m, i, 0),
         rank=candidates.index(i) + 1 if i in candidates else None,
         placed_here=post_of == j,
-        placed_on=f"{snap.posts[post_of].unit}·{snap.posts[post_of].name}" if post_of >= 0 else "",
+        placed_on=f"{posts[post_of].unit}·{posts[post_of].name}" if post_of >= 0 else "",
         decisions=decisions,
         ability_rows=ability_rows,
         radar=charts.pair_radar(cadre.name, post.name, ability_rows),
         on_footing=m.footing is not None,
-        comparison=_comparison(snap, run, i, j),
+        comparison=(
+            _compared(m, {k: c.name for k, c in cadres.items()}, candidates, *compared)
+            if compared
+            else None
+        ),
     )

@@ -23,7 +23,9 @@ def cadre_list(
     (``lianbing.accounts.access.visible_cadres``).
     """
     qs = Cadre.objects.select_related("origin_unit")
-    if within is not None:
+    # Unfiltered (department staff see every cadre) it would only add a
+    # semi-join over the whole table to the count and to the page.
+    if within is not None and within.query.has_filters():
         qs = qs.filter(pk__in=within.values("pk"))
     if search:
         qs = qs.filter(

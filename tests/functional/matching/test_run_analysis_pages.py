@@ -15,6 +15,7 @@ from django.urls import reverse
 from lianbing.demand.models import Post
 from lianbing.demodata.loader import demo_program_load
 from lianbing.engine import scoring, stability
+from lianbing.matching import adapters
 from lianbing.matching.models import MatchRun, RunSnapshot
 from lianbing.matching.services.decisions import decision_record
 from lianbing.matching.services.reoptimisation import match_run_reoptimise_request
@@ -59,11 +60,11 @@ def _form(program_id: int, **extra: Any) -> dict[str, Any]:
 def _as_stored_before_footing(run: MatchRun) -> None:
     """Rewrite the run as it was stored before tiers, footing and analysis were kept."""
     row = RunSnapshot.objects.get(run=run)
-    with np.load(io.BytesIO(bytes(row.matrices))) as archive:
-        arrays = {
-            name: archive[name]
-            for name in ("fit", "development", "complement", "total", "forbidden_reason")
-        }
+    matrix = adapters.matrices_from_bytes(row.matrices)
+    arrays = {
+        name: getattr(matrix, name)
+        for name in ("fit", "development", "complement", "total", "forbidden_reason")
+    }
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     RunSnapshot.objects.filter(run=run).update(matrices=buffer.getvalue())
