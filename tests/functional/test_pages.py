@@ -90,6 +90,24 @@ def test_the_dashboard_counts_the_programs_cadres_posts_and_seats(
     assert 'id="category-chart"' in html
 
 
+def test_the_dashboard_counts_the_mentors_at_the_programs_host_units(
+    staff: Client, program_with_data: Program
+) -> None:
+    """Mentors imported after the posts count, though no post names them; others do not."""
+    from lianbing.people import services as people_services
+
+    host = program_with_data.posts.first().unit
+    people_services.mentor_create(code="M1", name="李俊", unit=host)
+    people_services.mentor_create(code="M2", name="沈丽", unit=host)
+    people_services.mentor_create(
+        code="M3", name="韩文霞", unit=factories.unit("无岗位镇", kind="town")
+    )
+
+    summary = staff.get(reverse("web:dashboard")).context["summary"]
+
+    assert summary.mentors == 2
+
+
 def test_the_dashboard_without_a_program_explains_what_to_do(staff: Client) -> None:
     response = staff.get(reverse("web:dashboard"))
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from lianbing.engine import taxonomy
-from lianbing.people.models import Cadre
+from lianbing.people.models import Cadre, Mentor
 
 from .models import Post, Program
 
@@ -137,8 +137,13 @@ def dashboard_summary(*, program: Program | None) -> DashboardSummary:
         .annotate(n=Count("id"), s=Sum("seats"))
         .order_by("unit__kind", "-n", "unit__name")
     )
-    totals = posts.order_by().aggregate(
-        n=Count("id"), s=Sum("seats"), mentors=Count("mentor", distinct=True)
+    totals = posts.order_by().aggregate(n=Count("id"), s=Sum("seats"))
+    # The mentors the program can pair: those at its host units, whether or
+    # not a post names them (mentors are often imported after the posts).
+    mentors = (
+        Mentor.objects.filter(unit_id__in=[row.unit_id for row in by_host_unit]).count()
+        if by_host_unit
+        else 0
     )
     return DashboardSummary(
         program=program,
@@ -147,7 +152,7 @@ def dashboard_summary(*, program: Program | None) -> DashboardSummary:
         seats=totals["s"] or 0,
         host_units=len(by_host_unit),
         origin_units=pool["origins"],
-        mentors=totals["mentors"],
+        mentors=mentors,
         by_category=by_category,
         by_host_unit=by_host_unit,
     )
