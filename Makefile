@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 VENDOR := src/lianbing/web/static/vendor
 
-.PHONY: demo test install assets lint types imports pytest clean
+.PHONY: demo test coverage install assets lint types imports pytest clean
 
 demo: install assets
 	$(BIN)/lianbing demo
@@ -46,6 +46,10 @@ imports:
 
 pytest:
 	bash scripts/run-tests
+
+# The suite on SQLite with a line-coverage report (not part of `make test`).
+coverage: install assets
+	DATABASE_URL= bash scripts/run-tests --coverage
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache .mypy_cache .ruff_cache

@@ -9,10 +9,10 @@ from django.urls import reverse
 from lianbing.accounts.models import Profile, Role
 from lianbing.accounts.roles import roles_of
 from lianbing.demodata.accounts import demo_accounts_ensure
-from lianbing.demodata.loader import demo_program_load
 from lianbing.survey.models import Demand, DemandStatus, SurveyRound
 
-pytestmark = pytest.mark.django_db
+# The demo is loaded once for the module (``module_demo``); each test adds the accounts.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_demo")]
 
 
 def _sign_in(username: str, password: str) -> Client:
@@ -26,8 +26,6 @@ def _sign_in(username: str, password: str) -> Client:
 
 
 def test_every_role_gets_one_account_acting_for_a_record_of_the_demo() -> None:
-    demo_program_load()
-
     demo = demo_accounts_ensure()
 
     assert demo.password
@@ -45,7 +43,6 @@ def test_every_role_gets_one_account_acting_for_a_record_of_the_demo() -> None:
 
 
 def test_running_it_again_creates_nothing_and_reveals_no_password() -> None:
-    demo_program_load()
     first = demo_accounts_ensure()
 
     again = demo_accounts_ensure()
@@ -57,7 +54,6 @@ def test_running_it_again_creates_nothing_and_reveals_no_password() -> None:
 
 
 def test_the_host_contact_signs_in_and_sees_only_the_own_units_demands() -> None:
-    demo_program_load()
     demo = demo_accounts_ensure()
     assert demo.password is not None
     client = _sign_in("caoqiao", demo.password)
@@ -73,7 +69,6 @@ def test_the_host_contact_signs_in_and_sees_only_the_own_units_demands() -> None
 
 
 def test_the_auditor_signs_in_to_the_audit_trail() -> None:
-    demo_program_load()
     demo = demo_accounts_ensure()
     assert demo.password is not None
     client = _sign_in("shenji", demo.password)
@@ -83,7 +78,6 @@ def test_the_auditor_signs_in_to_the_audit_trail() -> None:
 
 
 def test_the_host_contact_can_file_a_demand_in_the_demos_open_round() -> None:
-    demo_program_load()
     demo = demo_accounts_ensure()
     assert demo.password is not None
     client = _sign_in("caoqiao", demo.password)

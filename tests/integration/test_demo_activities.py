@@ -19,7 +19,7 @@ from lianbing.activities.models import (
 )
 from lianbing.demand.models import Program
 from lianbing.demodata.accounts import demo_accounts_ensure
-from lianbing.demodata.loader import demo_program_load
+from lianbing.demodata.loader import DemoLoadResult
 from lianbing.engine import rotation
 from lianbing.evaluation.models import EvaluationRound, GrowthComputation
 from lianbing.people.models import AbilityAssessment
@@ -27,14 +27,15 @@ from lianbing.people.models import AbilityAssessment
 pytestmark = pytest.mark.django_db
 
 TODAY = "2026-05-15"
+#: The day ``module_demo`` loads the demo on, once for the module's tests.
+DEMO_DAY = TODAY
 RANDOM_SPLITS = 1000
 
 
 @pytest.fixture
-def series(settings: Any) -> ActivitySeries:
+def series(module_demo: DemoLoadResult, settings: Any) -> ActivitySeries:
     """The demo loaded on 2026-05-15; the earlier program's series."""
     settings.LIANBING_TODAY = TODAY
-    demo_program_load()
     program = Program.objects.get(name="2026年度百岗大练兵")
     return ActivitySeries.objects.get(program=program)
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from lianbing.demand.models import Program
 from lianbing.demodata.accounts import demo_accounts_ensure
-from lianbing.demodata.loader import demo_program_load
+from lianbing.demodata.loader import DemoLoadResult
 from lianbing.evaluation.access import memberships
 from lianbing.evaluation.models import (
     EvaluationRound,
@@ -28,13 +28,14 @@ from lianbing.training.models import Secondment
 pytestmark = pytest.mark.django_db
 
 TODAY = "2026-05-15"
+#: The day ``module_demo`` loads the demo on, once for the module's tests.
+DEMO_DAY = TODAY
 
 
 @pytest.fixture
-def midterm(settings: Any) -> EvaluationRound:
+def midterm(module_demo: DemoLoadResult, settings: Any) -> EvaluationRound:
     """The demo loaded on 2026-05-15; the earlier program's mid-term round."""
     settings.LIANBING_TODAY = TODAY
-    demo_program_load()
     program = Program.objects.get(name="2026年度百岗大练兵")
     return EvaluationRound.objects.get(program=program)
 

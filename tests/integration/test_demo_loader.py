@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -74,3 +75,14 @@ def test_the_program_being_matched_is_the_newest_with_its_survey_over() -> None:
     assert not AbilityAssessment.objects.filter(assessed_on__gt=today).exists()
     assert result.program.cadres.count() == 110
     assert Cadre.objects.count() == 110
+
+
+def test_loading_on_another_day_dates_the_earlier_program_from_that_day(settings: Any) -> None:
+    settings.LIANBING_TODAY = "2026-12-01"
+
+    result = demo_program_load()
+
+    earlier = Program.objects.exclude(pk=result.program.pk).get()
+    assert earlier.started_on == datetime.date(2026, 8, 1)
+    assert result.program.started_on == datetime.date(2027, 3, 1)
+    assert current_program() == result.program

@@ -12,7 +12,7 @@ from django.db.models import Count
 from lianbing.demand.models import Program
 from lianbing.demand.selectors import current_program
 from lianbing.demodata.accounts import demo_accounts_ensure
-from lianbing.demodata.loader import demo_program_load
+from lianbing.demodata.loader import DemoLoadResult
 from lianbing.matching.models import Decision, DecisionKind, MatchRun
 from lianbing.training import status
 from lianbing.training.access import visible_secondments
@@ -28,13 +28,14 @@ from lianbing.training.models import (
 pytestmark = pytest.mark.django_db
 
 TODAY = "2026-05-15"
+#: The day ``module_demo`` loads the demo on, once for the module's tests.
+DEMO_DAY = TODAY
 
 
 @pytest.fixture
-def loaded(settings: Any) -> Program:
+def loaded(module_demo: DemoLoadResult, settings: Any) -> Program:
     """The demo loaded on 2026-05-15; the earlier program."""
     settings.LIANBING_TODAY = TODAY
-    demo_program_load()
     return Program.objects.get(name="2026年度百岗大练兵")
 
 
@@ -168,14 +169,3 @@ def test_the_mentor_trainee_and_host_accounts_see_earlier_program_work(loaded: P
     assert TrainingPlan.objects.get(secondment=sun, status=PlanStatus.APPROVED).decided_by == (
         User.objects.get(username="ganbuke")
     )
-
-
-def test_loading_on_another_day_dates_the_earlier_program_from_that_day(settings: Any) -> None:
-    settings.LIANBING_TODAY = "2026-12-01"
-
-    result = demo_program_load()
-
-    earlier = Program.objects.exclude(pk=result.program.pk).get()
-    assert earlier.started_on == datetime.date(2026, 8, 1)
-    assert result.program.started_on == datetime.date(2027, 3, 1)
-    assert current_program() == result.program

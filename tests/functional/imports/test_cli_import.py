@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -39,12 +40,19 @@ def _count(var_dir: Path, table: str) -> int:
         return int(conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])
 
 
-@pytest.fixture
-def var_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "var"
+@pytest.fixture(scope="session")
+def _migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A var dir whose embedded database ``lianbing manage migrate`` created, once a session."""
+    folder = tmp_path_factory.mktemp("migrated") / "var"
     migrated = _lianbing(folder, "manage", "migrate", "--verbosity", "0")
     assert migrated.returncode == 0, migrated.stderr
     return folder
+
+
+@pytest.fixture
+def var_dir(_migrated: Path, tmp_path: Path) -> Path:
+    """A test's own copy of the freshly migrated var dir (migrating takes seconds)."""
+    return Path(shutil.copytree(_migrated, tmp_path / "var"))
 
 
 def test_the_import_command_creates_the_program_and_prints_the_counts(

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.functional.imports.test_cli_import import _count, _lianbing, var_dir
+from tests.functional.imports.test_cli_import import _count, _lianbing, _migrated, var_dir
 from tests.integration.imports.books import mentor_row, post_row, workbook
 
 pytestmark = [pytest.mark.slow, pytest.mark.embedded_db]
 
-__all__ = ["var_dir"]  # the fixture, shared with the cadre and post imports
+__all__ = ["_migrated", "var_dir"]  # the fixtures, shared with the cadre and post imports
 
 
 def test_the_template_command_writes_the_mentor_template(var_dir: Path, tmp_path: Path) -> None:
