@@ -10,11 +10,13 @@ the stored ``inputs``, the column by reading parts of the stored archive
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db import connection
-from django.db.models import Func, JSONField, Value
 
 from lianbing.engine import scoring
 from lianbing.engine.profiles import CadreProfile, PostProfile
@@ -25,20 +27,50 @@ from .models import MatchRun, RunSnapshot
 _TABLE = RunSnapshot._meta.db_table
 
 
+#: The pks of a run's cadres and posts in matrix order, by (run pk, run creation time).
+#: A run's inputs are written once, when it is computed (a re-optimisation
+#: rewrites only the state), so a process keeps the last few runs' pks instead
+#: of unpacking the stored inputs for them on every request.
+_PKS: OrderedDict[tuple[int, Any], tuple[list[int], list[int]]] = OrderedDict()
+_PKS_KEPT = 4
+_PKS_LOCK = threading.Lock()
+
+
+def _pks(run: MatchRun, state: Mapping[str, Any]) -> tuple[list[int], list[int]] | None:
+    key = (run.pk, run.created_at)
+    with _PKS_LOCK:
+        kept = _PKS.get(key)
+        # A guard against a run deleted and another made with its pk and time:
+        # the kept pks must fit the stored state.
+        if kept is not None and len(kept[0]) == len(state.get("post_of", ())):
+            _PKS.move_to_end(key)
+            return kept
+    row = (
+        RunSnapshot.objects.filter(run_id=run.pk)
+        .values_list("inputs__cadre_pks", "inputs__post_pks")
+        .first()
+    )
+    if row is None or row[0] is None:
+        return None
+    found = (list(row[0]), list(row[1]))
+    with _PKS_LOCK:
+        _PKS[key] = found
+        while len(_PKS) > _PKS_KEPT:
+            _PKS.popitem(last=False)
+    return found
+
+
 class SnapshotParts:
     """What one request reads of ``run``'s snapshot: its state and pks at once, the rest asked."""
 
     def __init__(self, run: MatchRun) -> None:
         self.run_pk = run.pk
         self._postgres = connection.vendor == "postgresql"
-        row = (
-            RunSnapshot.objects.filter(run_id=run.pk)
-            .values_list("state", "inputs__cadre_pks", "inputs__post_pks")
-            .first()
-        )
-        self.state: Mapping[str, Any] | None = row[0] if row else None
-        self._cadre_pks: list[int] = list(row[1]) if row else []
-        self._post_pks: list[int] = list(row[2]) if row else []
+        state = RunSnapshot.objects.filter(run_id=run.pk).values_list("state", flat=True).first()
+        pks = _pks(run, state) if state is not None else None
+        self.state: Mapping[str, Any] | None = state if pks is not None else None
+        self._cadre_pks: list[int] = pks[0] if pks else []
+        self._post_pks: list[int] = pks[1] if pks else []
 
     def exists(self) -> bool:
         return self.state is not None
@@ -80,19 +112,22 @@ class SnapshotParts:
         rows, columns = sorted({int(i) for i in rows}), sorted({int(j) for j in columns})
         snapshot = RunSnapshot.objects.filter(run_id=self.run_pk)
         if self._postgres:
-            # One JSON path per list (each unpacks the stored JSON once).
-            def items(key: str, indices: list[int]) -> Func:
-                path = f"$.{key}[{','.join(str(k) for k in indices)}]"
-                return Func(
-                    "inputs",
-                    Value(path),
-                    function="jsonb_path_query_array",
-                    template="%(function)s(%(expressions)s::jsonpath)",
-                    output_field=JSONField(),
-                )
+            # One JSON path per list on the stored JSON unpacked once: the
+            # subquery (kept apart by OFFSET 0) makes an in-memory copy that
+            # both paths read, where two paths on the column unpack it twice.
+            def path(key: str, indices: list[int]) -> str:
+                return f"$.{key}[{','.join(str(k) for k in indices)}]"
 
-            found = snapshot.values_list(items("cadres", rows), items("posts", columns)).get()
-            cadres, posts = list(found[0]), list(found[1])
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT jsonb_path_query_array(x, %s::jsonpath),"
+                    " jsonb_path_query_array(x, %s::jsonpath)"
+                    f" FROM (SELECT inputs || '{{}}'::jsonb AS x FROM {_TABLE}"
+                    " WHERE run_id = %s OFFSET 0) AS s",
+                    [path("cadres", rows), path("posts", columns), self.run_pk],
+                )
+                found = cursor.fetchone()
+            cadres, posts = list(_json(found[0])), list(_json(found[1]))
         else:
             paths = [
                 *(f"inputs__cadres__{i}" for i in rows),
@@ -104,3 +139,8 @@ class SnapshotParts:
             {i: adapters.cadre_from_json(v) for i, v in zip(rows, cadres, strict=True)},
             {j: adapters.post_from_json(v) for j, v in zip(columns, posts, strict=True)},
         )
+
+
+def _json(value: Any) -> Any:
+    """A jsonb value as the driver hands it: already decoded, or text."""
+    return json.loads(value) if isinstance(value, str | bytes) else value

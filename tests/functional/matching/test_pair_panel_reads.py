@@ -109,3 +109,35 @@ def test_an_archive_written_whole_is_still_read(blocked_run: MatchRun) -> None:
     assert p is not None
     assert p.scores["total"] == float(m.total[2, 7])
     assert not p.on_footing
+
+
+def test_a_runs_pks_are_read_once_a_process_and_never_mixed_between_runs(
+    blocked_run: MatchRun,
+) -> None:
+    other = factories.match_run(factories.staff_user("shiwei"), cadres=6, posts=4)
+    first = blocked_run.placements.values_list("cadre_id", "post_id").first()
+    pair_detail(run=blocked_run, cadre_id=first[0], post_id=first[1])
+
+    with CaptureQueriesContext(connection) as captured:
+        again = pair_detail(run=blocked_run, cadre_id=first[0], post_id=first[1])
+    for cadre_id, post_id in other.placements.values_list("cadre_id", "post_id"):
+        p = pair_detail(run=other, cadre_id=cadre_id, post_id=post_id)
+        assert p is not None
+        assert (p.cadre_pk, p.post_pk, p.placed_here) == (cadre_id, post_id, True)
+    # The first run's pairs are not found in the other run, nor the other way round.
+    assert pair_detail(run=other, cadre_id=first[0], post_id=first[1]) is None
+
+    assert again is not None
+    assert not [q for q in captured.captured_queries if "cadre_pks" in q["sql"]]
+
+
+def test_the_inputs_are_compressed_with_lz4_on_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("LZ4 compression of a column is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attcompression FROM pg_attribute"
+            " WHERE attrelid = 'matching_runsnapshot'::regclass AND attname = 'inputs'"
+        )
+        (method,) = cursor.fetchone()
+    assert method == "l"
