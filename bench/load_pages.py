@@ -480,8 +480,9 @@ def section(r: dict[str, Any]) -> str:
         "of processor time (server, PostgreSQL and the benchmark's own client) a request.",
         "- The pair panel reads only the parts of the run's snapshot it shows "
         "(`matching.snapshot_reads`): the post's block of 20 columns of the score archive "
-        "and a few profiles by JSON paths; its cost is mostly PostgreSQL unpacking the stored "
-        "profiles' JSON (8 MB at this scale) for each path, four times a request.",
+        "and a few profiles by JSON paths on the stored inputs unpacked once a request "
+        "(LZ4-compressed on PostgreSQL); each server process keeps the run's pks after "
+        "the first request.",
         "- The home page counts the pool in one pass (`demand.selectors.dashboard_summary`); "
         "the cadre list of department staff no longer filters by a scope that holds every "
         "cadre (`people.selectors.cadre_list`).",
