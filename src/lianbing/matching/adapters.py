@@ -104,8 +104,11 @@ def _block(name: str, k: int) -> str:
     return f"{name}-{k:05d}"
 
 
-def matrices_to_bytes(matrix: scoring.ScoreMatrix) -> bytes:
+def matrices_to_bytes(matrix: scoring.ScoreMatrix) -> memoryview:
     """The score matrices, the expertise tiers and the footing as a compressed archive.
+
+    A view of the archive's buffer, not a copy of it (at province scale the
+    archive is 140 MB, written while the worker still holds the matrices).
 
     Each matrix is written in blocks of :data:`BLOCK_POSTS` columns
     (``total-00000.npy``, ...), with the matrices' ``shape`` and the block
@@ -132,7 +135,7 @@ def matrices_to_bytes(matrix: scoring.ScoreMatrix) -> bytes:
             for name in _FOOTING_NAMES:
                 values = np.array(getattr(matrix.footing, name), dtype=np.float64)
                 _write(archive, f"footing_{name}", values)
-    return buffer.getvalue()
+    return buffer.getbuffer()
 
 
 def _triple(values: NDArray[np.float64]) -> tuple[float, float, float]:
