@@ -212,7 +212,8 @@ def _cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-Step = tuple[str, float, float]
+#: (progress message, wall s, worker CPU s, worker peak resident bytes by its end)
+Step = tuple[str, float, float, int]
 
 
 def _follow(
@@ -234,7 +235,7 @@ def _follow(
         now, cpu = time.perf_counter(), _cpu(pid)
         if message != shown:
             if shown:
-                steps.append((shown, now - since, cpu - cpu_since))
+                steps.append((shown, now - since, cpu - cpu_since, _memory(pid)["VmHWM"]))
             shown, since, cpu_since = message, now, cpu
         if status not in active:
             return now - start, cpu - cpu_start, steps, status
@@ -364,7 +365,7 @@ def _mib(n: int) -> str:
 
 
 def _largest(steps: list[Step], total_cpu: float, what: str) -> str:
-    message, _wall, cpu = max(steps, key=lambda step: step[2])
+    message, _wall, cpu, _peak = max(steps, key=lambda step: step[2])
     return (
         f"The largest step of the {what}, “{message}”, took {cpu:.1f} of its "
         f"{total_cpu:.1f} worker CPU seconds ({cpu / total_cpu:.0%})."
@@ -417,24 +418,33 @@ def report(n_cadres: int, n_posts: int, r: dict[str, Any]) -> str:
         "",
         "Each progress message of the run as the page shows it, and how long it showed:",
         "",
-        "| step (progress message) | wall s | worker CPU s |",
-        "|---|---:|---:|",
-        *(f"| {m} | {wall:.1f} | {cpu:.1f} |" for m, wall, cpu in r["run_steps"]),
+        "| step (progress message) | wall s | worker CPU s | worker peak by its end |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {m} | {wall:.1f} | {cpu:.1f} | {_mib(peak)} |"
+            for m, wall, cpu, peak in r["run_steps"]
+        ),
         "",
         _largest(r["run_steps"], r["run_cpu"], "run"),
         "",
         "The analysis job's steps (one message per re-solve; the sensitivity's seven, then "
         "the costing of the blocking pairs):",
         "",
-        "| step (progress message) | wall s | worker CPU s |",
-        "|---|---:|---:|",
-        *(f"| {m} | {wall:.1f} | {cpu:.1f} |" for m, wall, cpu in r["analysis_steps"]),
+        "| step (progress message) | wall s | worker CPU s | worker peak by its end |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {m} | {wall:.1f} | {cpu:.1f} | {_mib(peak)} |"
+            for m, wall, cpu, peak in r["analysis_steps"]
+        ),
         "",
         "The re-optimisation's steps:",
         "",
-        "| step (progress message) | wall s | worker CPU s |",
-        "|---|---:|---:|",
-        *(f"| {m} | {wall:.1f} | {cpu:.1f} |" for m, wall, cpu in r["reopt_steps"]),
+        "| step (progress message) | wall s | worker CPU s | worker peak by its end |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {m} | {wall:.1f} | {cpu:.1f} | {_mib(peak)} |"
+            for m, wall, cpu, peak in r["reopt_steps"]
+        ),
         "",
         "Once done, one request (server time, test client): "
         + "; ".join(f"{name} {ms:.0f} ms (HTTP {code})" for name, (ms, code) in r["pages"].items())

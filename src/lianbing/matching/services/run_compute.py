@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -65,10 +65,11 @@ def match_run_execute(*, run_id: int) -> str:
                 run=run,
                 defaults={
                     "inputs": inputs,
-                    "matrices": adapters.matrices_to_bytes(result.scores),
+                    "matrices": b"",
                     "state": adapters.state_to_json(result),
                 },
             )
+            store_matrices(run.pk, adapters.matrices_to_bytes(result.scores))
             store_outcome(run, cadre_pks, post_pks, result, pinned=set())
             run.save()
             # The analysis (most of a large run's time) follows as a job of its own.
@@ -119,3 +120,26 @@ def _run_inputs(
         [cadre_profile(c, program_post_codes=post_codes) for c in cadres],
         [post_profile(p) for p in posts],
     )
+
+
+def store_matrices(run_pk: int, archive: memoryview | bytes) -> None:
+    """Write a run's score archive (140 MB at province scale) into its snapshot row.
+
+    Django's PostgreSQL cursors bind parameters on the client, which writes a
+    ``bytea`` into the statement as hex text: twice the archive's size, then
+    encoded again, over a gigabyte of the worker's memory at province scale.
+    On PostgreSQL the archive goes as a binary parameter of a server-bound
+    statement on the same connection (so in the same transaction).
+    """
+    table = RunSnapshot._meta.db_table
+    if connection.vendor != "postgresql":
+        RunSnapshot.objects.filter(run_id=run_pk).update(matrices=archive)
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET matrices = %b WHERE run_id = %s",
+            [archive, run_pk],
+        )

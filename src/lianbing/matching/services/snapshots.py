@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from lianbing.engine import pipeline, scoring
@@ -16,10 +17,32 @@ from .guards import MatchingError
 
 def load_snapshot(run: MatchRun) -> adapters.Snapshot:
     try:
-        row = RunSnapshot.objects.get(run=run)
+        row = RunSnapshot.objects.defer("matrices").get(run=run)
     except RunSnapshot.DoesNotExist:
         raise MatchingError(_("该方案还没有计算结果，请等待计算完成。")) from None
-    return adapters.snapshot_from_row(row.inputs, row.matrices, row.state)
+    return adapters.snapshot_from_row(row.inputs, read_matrices(run.pk), row.state)
+
+
+def read_matrices(run_pk: int) -> bytes:
+    """A run's score archive as stored (140 MB at province scale).
+
+    Django's PostgreSQL cursors take a ``bytea`` as hex text, twice its size,
+    before decoding it; on PostgreSQL the archive is read as a binary result
+    on the same connection instead.
+    """
+    if connection.vendor != "postgresql":
+        data = RunSnapshot.objects.filter(run_id=run_pk).values_list("matrices", flat=True).get()
+        return bytes(data)
+    import psycopg
+
+    table = RunSnapshot._meta.db_table
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(f"SELECT matrices FROM {table} WHERE run_id = %s", [run_pk], binary=True)
+        found = cursor.fetchone()
+    if found is None:
+        raise MatchingError(_("该方案还没有计算结果，请等待计算完成。"))
+    return bytes(found[0])
 
 
 def decision_mask(
